@@ -1,0 +1,50 @@
+# ChromaMatch: `make run` serves the site, `make test` runs the suite. Both start from a
+# fresh clone: they create .venv with Python 3.11 and install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PIP := $(PY) -m pip install --disable-pip-version-check --quiet
+
+# No network but package registries here or in CI: keep MLflow from phoning home.
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+
+.PHONY: run dev test lint venv dev-venv lock mlflow-ui
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt requirements-mediapipe.txt constraints.txt | $(PY)
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -r requirements-mediapipe.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime-installed
+dev-venv: $(VENV)/.dev-installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile.dev start --port $(PORT)
+
+dev: run
+
+# The suite keeps its files (SQLite test database, file queue) apart from `make run`'s.
+test: dev-venv
+	CHROMAMATCH_VAR_DIR="$(CURDIR)/var/test" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: dev-venv
+	$(VENV)/bin/pre-commit run --all-files
+
+# Re-lock every transitive version after editing a requirements file.
+lock: dev-venv
+	( sed -n '1,2p' constraints.txt; $(PY) -m pip freeze | grep -v '^mediapipe=' ) > constraints.new
+	mv constraints.new constraints.txt
+
+mlflow-ui: venv
+	$(VENV)/bin/mlflow ui --backend-store-uri "sqlite:///$(CURDIR)/var/mlflow/mlflow.db" --port 5000

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
+from accounts.models import Consent, User
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    readonly_fields = ["policy_version", "given_at"]
+    can_delete = False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    ordering = ["-date_joined"]
+    list_display = ["email", "date_joined", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    search_fields = ["email"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [ConsentInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    def get_inlines(self, request, obj):
+        # Consent is given by the person at sign-up, so it is shown, never entered here.
+        return self.inlines if obj else []
+
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -1,0 +1,63 @@
+"""Writes to accounts: sign-up with recorded consent, API tokens, account deletion."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
+
+from accounts import consent
+from accounts.models import Consent, User
+
+
+class SignupError(Exception):
+    """Sign-up refused, with a code and a message written for the person signing up."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, consent_given: bool) -> User:
+    """Create an account; refuse it without consent to face analysis."""
+    if not consent_given:
+        raise SignupError(
+            "consent_required",
+            "You need to give your consent to face analysis to use ChromaMatch; nothing was stored.",
+            field="consent",
+        )
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email=email).exists():
+        raise _email_taken()
+    try:
+        password_validation.validate_password(password, User(email=email))
+    except ValidationError as exc:
+        raise SignupError("weak_password", " ".join(exc.messages), field="password") from None
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password)
+    except IntegrityError:  # the same address signed up a moment ago
+        raise _email_taken() from None
+    Consent.objects.create(user=user, policy_version=consent.POLICY_VERSION)
+    return user
+
+
+def _email_taken() -> SignupError:
+    return SignupError(
+        "email_taken",
+        "An account with this e-mail address already exists. Sign in, or reset your password.",
+        field="email",
+    )
+
+
+def token_for(*, user: User) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the account and every row that belongs to it (cascades from the user)."""
+    user.delete()

@@ -1,0 +1,66 @@
+"""Account pages: sign-up, sign-in, profile and account deletion."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import consent, services
+from accounts.forms import AccountDeleteForm, EmailAuthenticationForm, SignupForm
+from accounts.throttles import LoginRateThrottle
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                consent_given=form.cleaned_data["consent"],
+            )
+        except services.SignupError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to ChromaMatch.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form, "policy_version": consent.POLICY_VERSION})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = LoginRateThrottle()
+        if not throttle.allow_request(request, self):
+            response = render(request, "accounts/throttled.html", status=429)
+            response["Retry-After"] = str(int(throttle.wait() or 60))
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def profile(request):
+    return render(
+        request,
+        "accounts/profile.html",
+        {"consent": request.user.consents.first(), "token": services.token_for(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, "Your account and everything stored for it have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,54 @@
+"""One JSON shape for every API error: ``{"error": {"code", "message", "fields"?}}``."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """An error with a stable code and a message written for the person who caused it."""
+
+    def __init__(self, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST):
+        super().__init__(detail=message, code=code)
+        self.status_code = http_status
+        self.error_code = code
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        return _first_message(next(iter(detail.values())))
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    # Convert Django's own exceptions first, so every branch below sees a DRF exception.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ApiError):
+        body = {"code": exc.error_code, "message": str(exc.detail)}
+    elif isinstance(exc, exceptions.ValidationError):
+        body = {"code": "invalid", "message": _first_message(exc.detail)}
+        if isinstance(exc.detail, dict):
+            body["fields"] = {name: [str(m) for m in msgs] for name, msgs in exc.detail.items()}
+            field, messages = next(iter(body["fields"].items()))
+            if field != "non_field_errors":
+                body["message"] = f"{field}: {messages[0]}"
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f" in {exc.wait:.0f} seconds" if exc.wait else " later"
+        body = {"code": "throttled", "message": f"Too many attempts. Try again{wait}."}
+    else:
+        body = {"code": exc.default_code, "message": _first_message(exc.detail)}
+    return Response({"error": body}, status=response.status_code, headers=_passthrough(response))
+
+
+def _passthrough(response) -> dict:
+    return {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}

@@ -1,0 +1,61 @@
+"""``GET /health``: one named check per component the site cannot work without.
+
+A failing check answers 503 and names itself, so a load balancer stops sending traffic and
+an operator knows where to look. Components add their check to ``CHECKS`` as they land.
+"""
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chromamatch_site.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_queue() -> None:
+    """Reach the broker the analysis tasks are sent to."""
+    with celery_app.connection_for_write() as conn:
+        if conn.transport_cls == "filesystem":
+            # The file-system transport "connects" to anything; what matters is the folder.
+            folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_out"])
+            if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                raise OSError(f"queue folder {folder} is missing or not writable")
+        else:
+            conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "queue": check_queue,
+}
+
+
+@never_cache
+@require_GET
+def health(request):
+    checks, healthy = {}, True
+    for name, check in CHECKS.items():
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # any failure of a dependency is a failed check, not a 500
+            logger.warning("health check %s failed: %s", name, exc)
+            checks[name] = f"error: {type(exc).__name__}"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )

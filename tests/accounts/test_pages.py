@@ -1,0 +1,101 @@
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import Consent, User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_page_shows_the_consent_text(client):
+    page = client.get("/accounts/signup/").content.decode()
+
+    assert "I agree to face analysis" in page
+    assert "deleted with your account" in page
+
+
+def test_signup_page_refuses_without_consent(client):
+    response = client.post("/accounts/signup/", {"email": "bo@example.com", "password": "plum-velvet-harbour-7"})
+
+    assert response.status_code == 200
+    assert "need to give your consent to face analysis" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signup_page_creates_the_account_and_signs_in(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "bo@example.com", "password": "plum-velvet-harbour-7", "consent": "on"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/accounts/profile/"
+    page = response.content.decode()
+    assert "bo@example.com" in page
+    assert Consent.objects.get().user.email == "bo@example.com"
+
+
+def test_signup_page_names_a_duplicate_email(client, user):
+    response = client.post(
+        "/accounts/signup/", {"email": user.email, "password": "plum-velvet-harbour-7", "consent": "on"}
+    )
+
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_login_with_email_then_logout(client, user):
+    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+
+    client.post("/accounts/logout/")
+
+    assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_login_page_wrong_password_does_not_say_which_part_is_wrong(client, user):
+    wrong = client.post("/accounts/login/", {"username": user.email, "password": "nope-nope"})
+    unknown = client.post("/accounts/login/", {"username": "nobody@example.com", "password": "nope-nope"})
+
+    assert wrong.status_code == unknown.status_code == 200
+    assert "enter a correct e-mail address and password" in wrong.content.decode().lower()
+    assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
+
+
+def test_login_page_is_throttled(client, user):
+    codes = [
+        client.post("/accounts/login/", {"username": user.email, "password": "guess"}).status_code
+        for _ in range(11)
+    ]
+
+    assert codes[:10] == [200] * 10
+    assert codes[10] == 429
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, user):
+    client.post("/accounts/password-reset/", {"email": user.email})
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(
+        set_url, {"new_password1": "new-cobalt-meadow-3", "new_password2": "new-cobalt-meadow-3"}, follow=True
+    )
+
+    assert "has been changed" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("new-cobalt-meadow-3")
+
+
+def test_profile_shows_consent_and_token(client, user):
+    client.force_login(user)
+
+    page = client.get("/accounts/profile/").content.decode()
+
+    assert "Consent to face analysis" in page
+    assert "text version" in page
+    assert "Authorization: Token" in page

@@ -1,0 +1,60 @@
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/auth/token"
+
+
+def test_it_returns_a_token_that_authenticates_api_calls(api_client, user):
+    response = api_client.post(URL, {"email": user.email.upper(), "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = api_client.get("/api/account")
+
+    assert me.status_code == 200
+    assert me.json()["email"] == user.email
+    assert me.json()["consent_policy_version"]
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(api_client, user):
+    wrong_password = api_client.post(URL, {"email": user.email, "password": "nope-nope-nope"}, format="json")
+    unknown_email = api_client.post(URL, {"email": "nobody@example.com", "password": PASSWORD}, format="json")
+
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    assert wrong_password.json() == unknown_email.json()
+    assert wrong_password.json()["error"]["code"] == "invalid_credentials"
+    assert "token" not in wrong_password.json()
+
+
+def test_an_api_call_without_a_token_is_refused_in_the_error_shape(api_client):
+    response = api_client.get("/api/account")
+
+    assert response.status_code in (401, 403)
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_bad_token_is_refused(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+
+    response = api_client.get("/api/account")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_it_throttles_repeated_sign_in_attempts(api_client, user):
+    codes = [
+        api_client.post(URL, {"email": user.email, "password": "guess"}, format="json").status_code
+        for _ in range(12)
+    ]
+
+    assert codes[:10] == [401] * 10
+    assert codes[10:] == [429, 429]
+    throttled = api_client.post(URL, {"email": user.email, "password": PASSWORD}, format="json")
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert "Retry-After" in throttled

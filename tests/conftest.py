@@ -1,0 +1,103 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts import services
+from tests.factories import UserFactory
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_FACES = REPO.parent / "shared" / "data" / "faces" / "london"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlparse(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    """A configured service that is down fails the run; it never silently skips tests."""
+    for name, default_port in (("DATABASE_URL", 5432), ("REDIS_URL", 6379)):
+        url = os.environ.get(name)
+        if url and not url.startswith("sqlite") and not _reachable(url, default_port):
+            pytest.exit(f"{name} is set but its server cannot be reached; start it first.", 3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # Throttle counters live in the shared cache (Redis in the real-services run); clear only
+    # their keys, never the whole cache, so the suite cannot flush anything else.
+    cache.delete_many(
+        [f"throttle_{scope}_{ip}" for scope in ("login", "signup") for ip in ("127.0.0.1",)]
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {services.token_for(user=user)}")
+    return client
+
+
+@pytest.fixture(scope="session")
+def shared_faces() -> Path:
+    if not SHARED_FACES.is_dir():
+        pytest.skip(f"the shared development faces are not at {SHARED_FACES} (a fresh clone)")
+    return SHARED_FACES
+
+
+def _database_url_for_worker() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker in its own process, on the suite's broker and test database."""
+    from chromamatch_site.celery import app
+
+    log_path = Path(settings.VAR_DIR) / "test-worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker()}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "--app", "chromamatch_site", "worker",
+             "--pool", "solo", "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while not app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start; see {log_path}:\n{log_path.read_text()[-3000:]}")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
