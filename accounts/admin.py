@@ -24,9 +24,13 @@ class UserAdmin(BaseUserAdmin):
     inlines = [ConsentInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
+
     def get_inlines(self, request, obj):
         # Consent is given by the person at sign-up, so it is shown, never entered here.
         return self.inlines if obj else []

@@ -25,7 +25,8 @@ def user_signup(*, email: str, password: str, consent_given: bool) -> User:
     if not consent_given:
         raise SignupError(
             "consent_required",
-            "You need to give your consent to face analysis to use ChromaMatch; nothing was stored.",
+            "You need to give your consent to face analysis to use ChromaMatch; "
+            "nothing was stored.",
             field="consent",
         )
     email = User.objects.normalize_email(email).lower()

@@ -28,7 +28,9 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to ChromaMatch.")
             return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form, "policy_version": consent.POLICY_VERSION})
+    return render(
+        request, "accounts/signup.html", {"form": form, "policy_version": consent.POLICY_VERSION}
+    )
 
 
 class LoginView(auth_views.LoginView):

@@ -65,7 +65,6 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str 
     if scheme not in schemes:
         raise ImproperlyConfigured(
             # The URL may hold a password, so only its scheme is echoed back.
-            f"{name} is not a valid URL (scheme {scheme!r}); "
-            f"expected one of: {', '.join(schemes)}."
+            f"{name} is not a valid URL (scheme {scheme!r}); expected one of: {', '.join(schemes)}."
         )
     return value

@@ -17,7 +17,9 @@ def test_signup_page_shows_the_consent_text(client):
 
 
 def test_signup_page_refuses_without_consent(client):
-    response = client.post("/accounts/signup/", {"email": "bo@example.com", "password": "plum-velvet-harbour-7"})
+    response = client.post(
+        "/accounts/signup/", {"email": "bo@example.com", "password": "plum-velvet-harbour-7"}
+    )
 
     assert response.status_code == 200
     assert "need to give your consent to face analysis" in response.content.decode()
@@ -39,7 +41,8 @@ def test_signup_page_creates_the_account_and_signs_in(client):
 
 def test_signup_page_names_a_duplicate_email(client, user):
     response = client.post(
-        "/accounts/signup/", {"email": user.email, "password": "plum-velvet-harbour-7", "consent": "on"}
+        "/accounts/signup/",
+        {"email": user.email, "password": "plum-velvet-harbour-7", "consent": "on"},
     )
 
     assert "already exists" in response.content.decode()
@@ -58,7 +61,9 @@ def test_login_with_email_then_logout(client, user):
 
 def test_login_page_wrong_password_does_not_say_which_part_is_wrong(client, user):
     wrong = client.post("/accounts/login/", {"username": user.email, "password": "nope-nope"})
-    unknown = client.post("/accounts/login/", {"username": "nobody@example.com", "password": "nope-nope"})
+    unknown = client.post(
+        "/accounts/login/", {"username": "nobody@example.com", "password": "nope-nope"}
+    )
 
     assert wrong.status_code == unknown.status_code == 200
     assert "enter a correct e-mail address and password" in wrong.content.decode().lower()
@@ -83,7 +88,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, user):
     form_page = client.get(link, follow=True)
     set_url = form_page.redirect_chain[-1][0]
     done = client.post(
-        set_url, {"new_password1": "new-cobalt-meadow-3", "new_password2": "new-cobalt-meadow-3"}, follow=True
+        set_url,
+        {"new_password1": "new-cobalt-meadow-3", "new_password2": "new-cobalt-meadow-3"},
+        follow=True,
     )
 
     assert "has been changed" in done.content.decode()

@@ -8,7 +8,9 @@ URL = "/api/auth/token"
 
 
 def test_it_returns_a_token_that_authenticates_api_calls(api_client, user):
-    response = api_client.post(URL, {"email": user.email.upper(), "password": PASSWORD}, format="json")
+    response = api_client.post(
+        URL, {"email": user.email.upper(), "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
 
@@ -21,8 +23,12 @@ def test_it_returns_a_token_that_authenticates_api_calls(api_client, user):
 
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(api_client, user):
-    wrong_password = api_client.post(URL, {"email": user.email, "password": "nope-nope-nope"}, format="json")
-    unknown_email = api_client.post(URL, {"email": "nobody@example.com", "password": PASSWORD}, format="json")
+    wrong_password = api_client.post(
+        URL, {"email": user.email, "password": "nope-nope-nope"}, format="json"
+    )
+    unknown_email = api_client.post(
+        URL, {"email": "nobody@example.com", "password": PASSWORD}, format="json"
+    )
 
     assert wrong_password.status_code == unknown_email.status_code == 401
     assert wrong_password.json() == unknown_email.json()

@@ -17,7 +17,11 @@ def test_no_engine_module_mentions_django_in_an_import():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
-            offenders += [f"{source.name}: {n}" for n in names if n.split(".")[0] in {"django", "rest_framework", "celery"}]
+            offenders += [
+                f"{source.name}: {n}"
+                for n in names
+                if n.split(".")[0] in {"django", "rest_framework", "celery"}
+            ]
     assert offenders == []
 
 

@@ -27,8 +27,12 @@ def test_admin_lists_and_adds_users(admin_client, user):
 
     response = admin_client.post(
         "/admin/accounts/user/add/",
-        {"email": "new@example.com", "password1": "plum-velvet-harbour-7", "password2": "plum-velvet-harbour-7",
-         "usable_password": "true"},
+        {
+            "email": "new@example.com",
+            "password1": "plum-velvet-harbour-7",
+            "password2": "plum-velvet-harbour-7",
+            "usable_password": "true",
+        },
     )
 
     assert response.status_code == 302

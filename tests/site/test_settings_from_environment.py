@@ -19,7 +19,9 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "S3_BUCKET"}}
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "S3_BUCKET"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
