@@ -120,8 +120,11 @@ def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
 
     dL = L2 - L1
     dC = c2p - c1p
+    # Hue differences of exactly 180 degrees are ties in the published formula; rounding in
+    # atan2 must not push them to the other branch (Sharma's pairs 13-15 test this).
+    tie = 1e-9
     dh = h2p - h1p
-    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
+    dh = np.where(dh > 180 + tie, dh - 360, np.where(dh < -180 - tie, dh + 360, dh))
     dh = np.where(c1p * c2p == 0, 0.0, dh)
     dH = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
 
@@ -129,7 +132,7 @@ def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     c_mean_p = (c1p + c2p) / 2
     h_sum = h1p + h2p
     h_mean = np.where(
-        np.abs(h1p - h2p) <= 180,
+        np.abs(h1p - h2p) <= 180 + tie,
         h_sum / 2,
         np.where(h_sum < 360, (h_sum + 360) / 2, (h_sum - 360) / 2),
     )
