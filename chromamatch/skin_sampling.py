@@ -1,0 +1,328 @@
+"""Which pixels of a face are bare skin, and the near-neutral whites of the eyes and teeth.
+
+Skin is taken from four landmark regions (cheeks, forehead, nose bridge, chin) with the eyes,
+brows, lips and nostrils cut out by geometry. Everything else that is not bare skin (stubble,
+hair, glasses, specular highlights, deep shadows, make-up edges) is cut out by how far a pixel
+sits from the face's own distribution: luminance as a ratio of the region's median, and
+chromaticity as log(R/G), log(B/G) distances in units of the face's own spread. Ratios and log
+ratios do not move when the whole photo is scaled or tinted by a light, so the same photo
+relit by a warm lamp or taken darker keeps nearly the same pixels; no absolute threshold is
+used apart from clipped 8-bit values.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from chromamatch.colour import srgb_to_linear
+from chromamatch.errors import AnalysisError
+from chromamatch.face_landmarks import Face
+
+REGIONS = ("cheeks", "forehead", "nose_bridge", "chin")
+
+# FaceMesh landmark indices (canonical 468-point mesh plus the 10 refined iris points).
+_RIGHT_IRIS, _LEFT_IRIS = 468, 473  # the person's right eye is on the image's left
+_RIGHT_IRIS_RING, _LEFT_IRIS_RING = (469, 470, 471, 472), (474, 475, 476, 477)
+_RIGHT_EYE = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
+_LEFT_EYE = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
+_RIGHT_BROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
+_LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
+_OUTER_LIPS = (
+    *(61, 146, 91, 181, 84, 17, 314, 405, 321, 375),  # lower lip, image-left corner onwards
+    *(291, 409, 270, 269, 267, 0, 37, 39, 40, 185),  # upper lip, back from the other corner
+)
+_INNER_LIPS = (
+    *(78, 95, 88, 178, 87, 14, 317, 402, 318, 324),
+    *(308, 415, 310, 311, 312, 13, 82, 81, 80, 191),
+)
+_NOSE_WINGS = (217, 126, 142, 129, 98, 97, 2, 326, 327, 358, 371, 355, 437)
+_REGION_POLYGONS = {
+    "forehead": (67, 109, 10, 338, 297, 299, 296, 336, 9, 107, 66, 69),
+    "nose_bridge": (168, 417, 351, 419, 248, 195, 3, 196, 122, 193),
+    "chin": (18, 313, 421, 428, 396, 175, 171, 208, 201, 83),
+}
+# The reference cheek patches sit below and outside each pupil. The London set's template puts
+# them 0.13-0.30 inter-pupil distances outside and 0.45-0.51 below the pupils, with a spread of
+# about 0.08 from face to face that no FaceMesh landmark predicts. The offsets below (outward,
+# down, in inter-pupil distances) and the square's side were picked on a grid against the
+# references; neighbours 0.02-0.03 away give 3.1-3.7 degrees of median ITA error, which is
+# the references' own placement noise (bench/skin_sampling_agreement.py measures the choice).
+# Cheek shading falls off fast towards the ear, so the outward offset matters most.
+_CHEEK_OFFSET_IPD = (0.22, 0.45)
+_CHEEK_SIDE_IPD = 0.34
+# Margins that keep lashes, brow hairs and lip edges out, in inter-pupil distances.
+_EYE_MARGIN_IPD = 0.10
+_BROW_MARGIN_IPD = 0.08
+_LIP_MARGIN_IPD = 0.06
+
+# 8-bit values at or above this are clipped in at least one channel: their colour is unknown.
+_CLIPPED_8BIT = 250
+# Luminance kept, as a ratio of the region's median: darker is shadow, stubble, hair or a
+# glasses frame; brighter is a specular highlight. Shading across a region of bare skin stays
+# within about this range under studio and window light; a tighter window cut the cheeks'
+# shaded side, which the reference patches keep, and moved ITA by about a degree.
+_REGION_LUMINANCE_RANGE = (0.55, 1.5)
+# A whole region is dropped when its median is this far from the cheeks' (hair over the
+# forehead, a beard over the chin): its pixels would not be the same skin.
+_REGION_MEDIAN_RANGE = (0.55, 1.7)
+# Chromaticity kept: within this many robust standard deviations of the face's centre...
+_CHROMA_SIGMAS = 3.0
+# ...with a floor on that spread (log units, i.e. about 4 % in R/G or B/G), so that a very even
+# face does not lose half its pixels to JPEG noise.
+_MIN_CHROMA_SPREAD = 0.04
+# Sampling pitch: one pixel in round(ipd / 70) along each axis. A 1280 px portrait (ipd about
+# 200 px) is read every third pixel, nine times fewer operations, and still leaves about a
+# thousand samples on the cheeks; the skin colour moves by under 0.1 degree of ITA.
+_SAMPLES_PER_IPD = 70
+# Below this many kept cheek pixels the cheeks alone are too noisy, and all regions count.
+_MIN_CHEEK_PIXELS = 150
+# Weight of a non-cheek pixel in that fallback summary (the reference is measured on cheeks).
+_OTHER_REGION_WEIGHT = 0.25
+
+_NO_SKIN_MESSAGE = (
+    "No bare skin could be seen on the face. Use a photo with your cheeks uncovered, in even light."
+)
+
+_SRGB8_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0)
+# Logarithms of the same, with 0 read as half a code step: the quantisation floor of 8 bits.
+_SRGB8_TO_LOG = np.log(srgb_to_linear(np.maximum(np.arange(256), 0.5) / 255.0))
+_LUMA = np.array([0.2126, 0.7152, 0.0722])
+
+
+@dataclass(frozen=True)
+class SkinSample:
+    linear_rgb: np.ndarray  # (N, 3) float64 linear sRGB of the skin pixels kept
+    mask: np.ndarray  # H x W bool, the pixels kept (each sample stands for its step x step block)
+    region_counts: dict[str, int]  # pixels kept per region: cheeks, forehead, nose_bridge, chin
+    regions: np.ndarray  # (N,) index into REGIONS of each kept pixel
+    step: int = 1  # pixels are sampled on a grid of this pitch (large faces have plenty)
+
+
+def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
+    """The bare-skin pixels of ``face`` in ``rgb`` (H x W x 3 uint8)."""
+    height, width = rgb.shape[:2]
+    step = max(1, round(_ipd(face) / _SAMPLES_PER_IPD))
+    x0, y0, x1, y1 = _padded_box(face, width, height)
+    # The grid is anchored to the image, not to the face, so that a relit copy of the photo,
+    # whose landmarks move by a fraction of a pixel, samples the very same pixels.
+    x0, y0 = x0 - x0 % step, y0 - y0 % step
+    # Each sample is the centre pixel of its step x step block, and lies inside the image.
+    shape = ((y1 - y0 - step // 2 - 1) // step + 1, (x1 - x0 - step // 2 - 1) // step + 1)
+    labels = _region_labels(face, (x0, y0), step, shape)
+    rows, columns = np.nonzero(labels)
+    region = labels[rows, columns].astype(np.int64) - 1
+    pixels = rgb[rows * step + (y0 + step // 2), columns * step + (x0 + step // 2)]
+    keep = (pixels < _CLIPPED_8BIT).all(axis=1)
+    linear = _SRGB8_TO_LINEAR[pixels]
+    keep &= _luminance_ok(linear, region, keep)
+    keep &= _chroma_ok(pixels, region, keep)
+
+    # The mask covers the blocks the kept samples stand for, so that it does not depend on
+    # the sampling pitch (which a face one pixel larger may change).
+    kept = np.zeros(shape, dtype=np.uint8)
+    kept[rows[keep], columns[keep]] = 1
+    blocks = cv2.resize(kept, (shape[1] * step, shape[0] * step), interpolation=cv2.INTER_NEAREST)
+    mask = np.zeros((height, width), dtype=bool)
+    mask[y0 : y0 + blocks.shape[0], x0 : x0 + blocks.shape[1]] = blocks[
+        : height - y0, : width - x0
+    ].astype(bool)
+    kept_region = region[keep]
+    counts = np.bincount(kept_region, minlength=len(REGIONS))
+    return SkinSample(
+        linear_rgb=linear[keep],
+        mask=mask,
+        region_counts={name: int(counts[i]) for i, name in enumerate(REGIONS)},
+        regions=kept_region,
+        step=step,
+    )
+
+
+def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
+    """One linear-sRGB skin colour, weighted to the cheeks where the reference is measured."""
+    if len(sample.linear_rgb) == 0:
+        raise AnalysisError("no_face", _NO_SKIN_MESSAGE)
+    cheeks = sample.regions == REGIONS.index("cheeks")
+    if cheeks.sum() >= _MIN_CHEEK_PIXELS:
+        return np.median(sample.linear_rgb[cheeks], axis=0)
+    weights = np.where(cheeks, 1.0, _OTHER_REGION_WEIGHT)
+    return np.array([_weighted_median(channel, weights) for channel in sample.linear_rgb.T])
+
+
+def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:
+    """Linear RGB (N, 3) of the whites of both eyes: in the eye, off the iris, bright, grey."""
+    ipd = _ipd(face)
+    found = []
+    for contour, centre, ring in (
+        (_RIGHT_EYE, _RIGHT_IRIS, _RIGHT_IRIS_RING),
+        (_LEFT_EYE, _LEFT_IRIS, _LEFT_IRIS_RING),
+    ):
+        points = face.landmarks[list(contour), :2]
+        iris_centre = face.landmarks[centre, :2]
+        iris_radius = np.linalg.norm(face.landmarks[list(ring), :2] - iris_centre, axis=1).mean()
+        inside = _polygon_pixels(rgb, points, shrink_px=0.02 * ipd)
+        if inside is None:
+            continue
+        ys, xs, pixels = inside
+        # The iris ring landmarks sit on the limbus; a small margin keeps its dark edge out.
+        off_iris = np.hypot(xs - iris_centre[0], ys - iris_centre[1]) > iris_radius * 1.15
+        found.append(pixels[off_iris])
+    pixels = np.concatenate(found) if found else np.empty((0, 3), np.uint8)
+    return _brightest_greyest(pixels)
+
+
+def teeth_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:
+    """Linear RGB (N, 3) of visible teeth; empty when the mouth is closed."""
+    landmarks = face.landmarks
+    mouth_width = np.linalg.norm(landmarks[308, :2] - landmarks[78, :2])
+    opening = np.linalg.norm(landmarks[14, :2] - landmarks[13, :2])
+    # Closed lips still leave a line of a few pixels between the inner contours: below an
+    # opening of 8 % of the mouth width there is no tooth surface worth measuring.
+    if mouth_width <= 0 or opening < 0.08 * mouth_width:
+        return np.empty((0, 3))
+    inside = _polygon_pixels(rgb, landmarks[list(_INNER_LIPS), :2], shrink_px=0.04 * opening)
+    if inside is None:
+        return np.empty((0, 3))
+    return _brightest_greyest(inside[2])
+
+
+def skin_debug_picture(rgb: np.ndarray, sample: SkinSample) -> np.ndarray:
+    """The photo dimmed to a third, with the skin pixels kept at full brightness, outlined."""
+    picture = cv2.convertScaleAbs(rgb, alpha=1 / 3)
+    np.copyto(picture, rgb, where=sample.mask[..., None])
+    contours, _ = cv2.findContours(
+        sample.mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    cv2.drawContours(picture, contours, -1, (60, 255, 60), 1)
+    return picture
+
+
+def _ipd(face: Face) -> float:
+    return float(np.linalg.norm(face.landmarks[_LEFT_IRIS, :2] - face.landmarks[_RIGHT_IRIS, :2]))
+
+
+def _padded_box(face: Face, width: int, height: int) -> tuple[int, int, int, int]:
+    points = face.landmarks[:, :2]
+    x0, y0 = np.floor(points.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int) + 2
+    return max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+
+
+def _region_labels(
+    face: Face, origin: tuple[int, int], step: int, shape: tuple[int, int]
+) -> np.ndarray:
+    """A grid of the face box, one cell per ``step`` pixels: 1 + index into REGIONS, or 0."""
+    # Landmarks count from pixel edges; a cell stands for the centre of its block.
+    centre = np.array(origin, dtype=np.float32) + step // 2 + 0.5
+    landmarks = (face.landmarks[:, :2] - centre) / step
+    ipd = _ipd(face) / step
+    labels = np.zeros(shape, dtype=np.uint8)
+
+    def polygon(indices, value, margin_ipd=0.0):
+        points = np.round(landmarks[list(indices)] * 4).astype(np.int32)  # 2 bits of subpixel
+        cv2.fillPoly(labels, [points], value, lineType=cv2.LINE_8, shift=2)
+        if margin_ipd:
+            thickness = max(1, round(2 * margin_ipd * ipd))
+            cv2.polylines(labels, [points], True, value, thickness, cv2.LINE_8, shift=2)
+
+    for name, indices in _REGION_POLYGONS.items():
+        polygon(indices, 1 + REGIONS.index(name))
+    across = landmarks[_LEFT_IRIS] - landmarks[_RIGHT_IRIS]
+    across /= np.linalg.norm(across)
+    down = np.array([-across[1], across[0]])
+    half = _CHEEK_SIDE_IPD * ipd / 2
+    outward, lower = _CHEEK_OFFSET_IPD
+    for iris, away_from_nose in ((_RIGHT_IRIS, -across), (_LEFT_IRIS, across)):
+        centre = landmarks[iris] + ipd * (outward * away_from_nose + lower * down)
+        corners = centre + half * np.array(
+            [-across - down, across - down, across + down, -across + down]
+        )
+        cv2.fillPoly(labels, [np.round(corners * 4).astype(np.int32)], 1, cv2.LINE_8, shift=2)
+    for contour in (_RIGHT_EYE, _LEFT_EYE):
+        polygon(contour, 0, _EYE_MARGIN_IPD)
+    for brow in (_RIGHT_BROW, _LEFT_BROW):
+        polygon(brow, 0, _BROW_MARGIN_IPD)
+    polygon(_OUTER_LIPS, 0, _LIP_MARGIN_IPD)
+    polygon(_NOSE_WINGS, 0)
+    return labels
+
+
+def _luminance_ok(linear: np.ndarray, region: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    luminance = linear @ _LUMA
+    ok = np.zeros(len(linear), dtype=bool)
+    medians = {}
+    for index in range(len(REGIONS)):
+        members = keep & (region == index)
+        if members.any():
+            medians[index] = float(np.median(luminance[members]))
+    reference = medians.get(REGIONS.index("cheeks"))
+    if reference is None and medians:
+        reference = float(np.median(list(medians.values())))
+    if not reference:  # nothing unclipped, or a black picture: no skin to compare with
+        return ok
+    for index, median in medians.items():
+        if not _REGION_MEDIAN_RANGE[0] <= median / reference <= _REGION_MEDIAN_RANGE[1]:
+            continue
+        members = region == index
+        low, high = _REGION_LUMINANCE_RANGE
+        ok |= members & (luminance >= low * median) & (luminance <= high * median)
+    return ok
+
+
+def _chroma_ok(pixels: np.ndarray, region: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Which of the ``keep`` pixels lie near the face's own log(R/G), log(B/G) centre."""
+    candidates = np.flatnonzero(keep)
+    if len(candidates) == 0:
+        return keep
+    logs = _SRGB8_TO_LOG[pixels[candidates]]
+    chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=1)
+    cheeks = region[candidates] == REGIONS.index("cheeks")
+    basis = chroma[cheeks] if cheeks.sum() >= _MIN_CHEEK_PIXELS else chroma
+    centre = np.median(basis, axis=0)
+    spread = np.maximum(1.4826 * np.median(np.abs(basis - centre), axis=0), _MIN_CHROMA_SPREAD)
+    distance = np.hypot(*((chroma - centre) / spread).T)
+    ok = np.zeros_like(keep)
+    ok[candidates[distance <= _CHROMA_SIGMAS]] = True
+    return ok
+
+
+def _polygon_pixels(rgb: np.ndarray, points: np.ndarray, *, shrink_px: float):
+    """(ys, xs, pixels) inside the polygon, pulled in by ``shrink_px``; None when empty."""
+    height, width = rgb.shape[:2]
+    x0, y0 = np.maximum(np.floor(points.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(points.max(axis=0)).astype(int) + 1, (width, height))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+    # Landmarks count from pixel edges, the mask's pixels from their centres.
+    shifted = np.round((points - (x0 + 0.5, y0 + 0.5)) * 4).astype(np.int32)
+    cv2.fillPoly(mask, [shifted], 1, cv2.LINE_8, shift=2)
+    thickness = round(2 * shrink_px)
+    if thickness >= 1:
+        cv2.polylines(mask, [shifted], True, 0, thickness, cv2.LINE_8, shift=2)
+    ys, xs = np.nonzero(mask)
+    if len(ys) == 0:
+        return None
+    return ys + y0, xs + x0, rgb[ys + y0, xs + x0]
+
+
+def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
+    """Linear RGB of the brighter half of ``pixels``, then its less saturated half, unclipped.
+
+    Both halves are relative to the pixels themselves: under a warm lamp the whites are warm
+    too, and they are still the brightest, least saturated part of the eye or mouth.
+    """
+    pixels = pixels[(pixels < _CLIPPED_8BIT).all(axis=1)]
+    if len(pixels) == 0:
+        return np.empty((0, 3))
+    linear = _SRGB8_TO_LINEAR[pixels]
+    luminance = linear @ _LUMA
+    bright = linear[luminance >= np.median(luminance)]
+    saturation = (bright.max(axis=1) - bright.min(axis=1)) / (bright.max(axis=1) + 1e-6)
+    return bright[saturation <= np.median(saturation)]
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])

@@ -1,0 +1,110 @@
+import dataclasses
+
+import cv2
+import numpy as np
+import pytest
+
+from chromamatch.face_landmarks import find_faces
+from chromamatch.image_loading import load_image
+from chromamatch.quality import WARNINGS, assess_quality
+
+NEUTRAL_LIGHT = {"exposure_ev": 0.0, "cast_strength": 0.1}
+
+
+@pytest.fixture(scope="module")
+def portrait(shared_faces):
+    rgb = load_image((shared_faces / "images" / "045_03.jpg").read_bytes()).rgb
+    return rgb, find_faces(rgb).face
+
+
+def test_it_gives_a_frontal_studio_portrait_no_warning(portrait):
+    rgb, face = portrait
+
+    warnings, score = assess_quality(rgb, face, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert warnings == []
+    assert score == 1.0
+
+
+def test_it_calls_a_blurred_copy_blurry(portrait):
+    rgb, face = portrait
+    blurred = cv2.GaussianBlur(rgb, (0, 0), 0.025 * (face.box[2] - face.box[0]))
+
+    warnings, score = assess_quality(blurred, face, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert warnings == ["blurry"]
+    assert score < 1.0
+
+
+def test_it_warns_about_a_second_face(portrait):
+    rgb, face = portrait
+
+    warnings, score = assess_quality(rgb, face, faces_count=2, **NEUTRAL_LIGHT)
+
+    assert warnings == ["multiple_faces"]
+    assert 0.0 < score < 1.0
+
+
+def test_it_calls_a_darkened_photo_too_dark(portrait):
+    rgb, face = portrait
+    darker = (rgb // 4).astype(np.uint8)
+
+    warnings, _ = assess_quality(darker, face, faces_count=1, exposure_ev=-2.0, cast_strength=0.1)
+
+    assert "too_dark" in warnings
+    assert "blurry" not in warnings  # sharpness is relative to the face's own brightness
+
+
+def test_it_calls_a_washed_out_photo_overexposed(portrait):
+    rgb, face = portrait
+    brighter = np.clip(rgb.astype(np.int16) * 2, 0, 255).astype(np.uint8)
+
+    warnings, _ = assess_quality(brighter, face, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert "overexposed" in warnings
+
+
+def test_it_warns_about_a_strong_colour_cast(portrait):
+    rgb, face = portrait
+
+    warnings, _ = assess_quality(rgb, face, faces_count=1, exposure_ev=0.0, cast_strength=1.0)
+
+    assert warnings == ["colour_cast"]
+
+
+def test_it_calls_a_tilted_head_turned(portrait):
+    rgb, _ = portrait
+    height, width = rgb.shape[:2]
+    rotation = cv2.getRotationMatrix2D((width / 2, height / 2), 25, 1.0)
+    tilted = cv2.warpAffine(rgb, rotation, (width, height), borderMode=cv2.BORDER_REPLICATE)
+
+    warnings, _ = assess_quality(tilted, find_faces(tilted).face, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert "head_turned" in warnings
+
+
+def test_it_calls_a_face_with_the_lids_together_eyes_closed(portrait):
+    rgb, face = portrait
+    landmarks = face.landmarks.copy()
+    for upper, lower in ((159, 145), (160, 144), (158, 153), (386, 374), (385, 380), (387, 373)):
+        landmarks[upper] = landmarks[lower] = (landmarks[upper] + landmarks[lower]) / 2
+    closed = dataclasses.replace(face, landmarks=landmarks)
+
+    warnings, score = assess_quality(rgb, closed, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert warnings == ["eyes_closed"]
+    assert score < 1.0
+
+
+def test_it_lowers_the_score_with_each_warning(portrait):
+    rgb, face = portrait
+    blurred = cv2.GaussianBlur(rgb, (0, 0), 0.025 * (face.box[2] - face.box[0]))
+
+    one, one_score = assess_quality(blurred, face, faces_count=1, **NEUTRAL_LIGHT)
+    three, three_score = assess_quality(
+        blurred, face, faces_count=3, exposure_ev=0.0, cast_strength=0.9
+    )
+
+    assert len(one) == 1 and len(three) == 3
+    assert set(three) <= set(WARNINGS)
+    assert 0.0 <= three_score < one_score < 1.0

@@ -1,0 +1,113 @@
+import csv
+
+import numpy as np
+import pytest
+
+from chromamatch.colour import blackbody_gains, ita_degrees, linear_rgb_to_lab
+from chromamatch.errors import AnalysisError
+from chromamatch.face_landmarks import find_faces
+from chromamatch.image_loading import load_image
+from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
+from chromamatch.skin_sampling import (
+    REGIONS,
+    sample_skin,
+    sclera_linear_rgb,
+    skin_debug_picture,
+    skin_linear_rgb,
+    teeth_linear_rgb,
+)
+
+EYES_AND_BROWS = [33, 133, 159, 145, 468, 469, 471, 263, 362, 386, 374, 473, 474, 476, 105, 334]
+LIPS = [61, 291, 0, 17, 13, 14, 78, 308, 40, 270, 91, 321]
+LUMA = np.array([0.2126, 0.7152, 0.0722])
+
+
+def dataset_face(shared_faces, name: str):
+    rgb = load_image((shared_faces / "images" / name).read_bytes()).rgb
+    return rgb, find_faces(rgb).face
+
+
+def test_it_keeps_eyes_brows_and_lips_out_of_the_skin(shared_faces):
+    rgb, face = dataset_face(shared_faces, "001_08.jpg")
+
+    sample = sample_skin(rgb, face)
+
+    assert set(sample.region_counts) == set(REGIONS)
+    assert all(count > 0 for count in sample.region_counts.values())
+    assert sample.mask.shape == rgb.shape[:2] and sample.mask.dtype == bool
+    assert len(sample.linear_rgb) == sum(sample.region_counts.values())
+    for index in EYES_AND_BROWS + LIPS:
+        x, y = np.round(face.landmarks[index, :2]).astype(int)
+        assert not sample.mask[y - 2 : y + 3, x - 2 : x + 3].any(), f"landmark {index} is in"
+
+
+def test_it_keeps_nearly_the_same_pixels_when_the_photo_is_relit(shared_faces):
+    rgb, face = dataset_face(shared_faces, "012_03.jpg")
+    relit = linear_to_srgb8(srgb8_to_linear(rgb) * blackbody_gains(2700) * 0.5)
+
+    as_shot = sample_skin(rgb, face).mask
+    under_lamp = sample_skin(relit, find_faces(relit).face).mask
+
+    assert (as_shot & under_lamp).sum() / as_shot.sum() > 0.8
+    assert under_lamp.sum() / as_shot.sum() == pytest.approx(1.0, abs=0.2)
+
+
+@pytest.mark.parametrize("name", ["036_03.jpg", "006_03.jpg", "061_08.jpg"])
+def test_it_measures_skin_close_to_the_reference_ita(shared_faces, name):
+    with open(shared_faces / "manifest.csv", newline="") as handle:
+        reference = next(row for row in csv.DictReader(handle) if row["file"] == f"images/{name}")
+    rgb, face = dataset_face(shared_faces, name)
+
+    lab = linear_rgb_to_lab(skin_linear_rgb(sample_skin(rgb, face)))
+
+    assert float(ita_degrees(lab[0], lab[2])) == pytest.approx(float(reference["ref_ita"]), abs=4)
+
+
+def test_it_finds_eye_whites_brighter_and_greyer_than_the_skin(shared_faces):
+    rgb, face = dataset_face(shared_faces, "061_03.jpg")  # dark skin: the whites stand out
+    skin = skin_linear_rgb(sample_skin(rgb, face))
+
+    sclera = sclera_linear_rgb(rgb, face)
+
+    assert sclera.ndim == 2 and sclera.shape[1] == 3 and len(sclera) >= 20
+    white = np.median(sclera, axis=0)
+    assert white @ LUMA > 2 * (skin @ LUMA)
+    assert white[0] / white[2] < skin[0] / skin[2]
+
+
+def test_it_finds_teeth_only_when_the_mouth_is_open(shared_faces):
+    neutral_rgb, neutral = dataset_face(shared_faces, "002_03.jpg")
+    smiling_rgb, smiling = dataset_face(shared_faces, "002_08.jpg")
+
+    closed = teeth_linear_rgb(neutral_rgb, neutral)
+    teeth = teeth_linear_rgb(smiling_rgb, smiling)
+
+    assert closed.shape == (0, 3)
+    assert len(teeth) >= 100
+    lab = linear_rgb_to_lab(np.median(teeth, axis=0))
+    assert lab[0] > 70 and np.hypot(lab[1], lab[2]) < 10
+
+
+def test_it_draws_the_kept_pixels_bright_on_a_dimmed_photo(shared_faces):
+    rgb, face = dataset_face(shared_faces, "001_03.jpg")
+    sample = sample_skin(rgb, face)
+
+    picture = skin_debug_picture(rgb, sample)
+
+    assert picture.shape == rgb.shape and picture.dtype == np.uint8
+    outside = ~sample.mask
+    assert picture[outside].mean() < 0.5 * rgb[outside].mean()
+    kept_unchanged = (picture[sample.mask] == rgb[sample.mask]).all(axis=1).mean()
+    assert kept_unchanged > 0.8  # all but the outline
+
+
+def test_it_refuses_to_summarise_a_face_with_no_bare_skin(shared_faces):
+    rgb, face = dataset_face(shared_faces, "001_03.jpg")
+    blown_out = np.full_like(rgb, 255)
+
+    sample = sample_skin(blown_out, face)
+
+    assert sum(sample.region_counts.values()) == 0
+    with pytest.raises(AnalysisError) as refused:
+        skin_linear_rgb(sample)
+    assert refused.value.code == "no_face"
