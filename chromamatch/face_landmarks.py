@@ -1,7 +1,8 @@
 """Find the faces in a photo and the 478 refined FaceMesh landmarks of the largest one.
 
-Two mediapipe graphs, built once per process: the full-range face detector (it also finds the
-small faces of a group photo) counts the faces on a downscaled copy, then the FaceMesh
+Mediapipe graphs, built once per process: the short-range face detector (faces within about
+two metres) counts the faces on a downscaled copy; unless it found a close-up face, the slower
+full-range detector (small, distant faces, group photos) looks again. Then the FaceMesh
 landmark model with attention (irises, lips and eyes refined) runs on a small crop around the
 largest face, fed with the detector's region of interest. Feeding the region ourselves skips
 the second face detector that mediapipe's FaceMesh solution would run, which is most of its
@@ -26,9 +27,6 @@ import numpy as np
 # downscaled to 480 px still have 150-200 px faces.
 MIN_FACE_WIDTH_PX = 96
 
-# The detector sees a letterboxed 192 x 192 tensor; a copy twice that size keeps its own
-# bilinear resampling from aliasing, and costs far less to hand over than the full image.
-_DETECTION_SIDE_PX = 384
 # mediapipe's default confidence; lower lets textures (foliage, carpets) count as faces.
 _MIN_DETECTION_SCORE = 0.5
 # The landmark model's input is 192 px; a crop whose region spans 1.5x that is sharp enough.
@@ -72,8 +70,21 @@ _graphs: dict[str, object] = {}
 _graphs_lock = threading.Lock()
 
 
+# Detector graphs and the side of the downscaled copy each looks at. The short-range model
+# takes about a quarter of the full-range one's time, so the full range runs only as a
+# fallback. Each sees a letterboxed square tensor (128 and 192 px); a copy twice that size
+# keeps its own bilinear resampling from aliasing.
+_DETECTORS = {
+    "short_range": ("FaceDetectionShortRange", 256),
+    "full_range": ("FaceDetectionFullRange", 384),
+}
+# A face this share of the picture's width or wider makes it a close-up selfie: anyone else
+# in it who matters is as close, so the short-range model has found them too.
+_CLOSE_UP_SHARE = 0.25
+
+
 def _graph(name: str):
-    """The mediapipe graph ``name`` ("detector" or "landmarks"), built on first use."""
+    """The mediapipe graph ``name`` (a key of _DETECTORS, or "landmarks"), built on first use."""
     if name not in _graphs:
         # mediapipe takes about two seconds to import: only pay for it when faces are needed.
         from google.protobuf import text_format
@@ -82,10 +93,10 @@ def _graph(name: str):
         from mediapipe.python.solution_base import SolutionBase
 
         config = calculator_pb2.CalculatorGraphConfig()
-        if name == "detector":
+        if name in _DETECTORS:
             text_format.Parse(
                 'input_stream: "image" output_stream: "detections" '
-                'node { calculator: "FaceDetectionFullRange" input_stream: "IMAGE:image" '
+                f'node {{ calculator: "{_DETECTORS[name][0]}" input_stream: "IMAGE:image" '
                 'output_stream: "DETECTIONS:detections" }',
                 config,
             )
@@ -109,7 +120,13 @@ def _graph(name: str):
 def find_faces(rgb: np.ndarray) -> FaceSearch:
     """Count the faces in ``rgb`` (H x W x 3 uint8) and locate the largest one's landmarks."""
     with _graphs_lock:
-        detections = _detect(rgb)
+        detections = _detect(rgb, "short_range")
+        widest = max((d.box[2] - d.box[0] for d in detections), default=0.0)
+        if widest < _CLOSE_UP_SHARE * rgb.shape[1]:
+            # Not a close-up: faces too small for the short-range model may be in the picture.
+            wide = _detect(rgb, "full_range")
+            if len(wide) > len(detections):
+                detections = wide
         ranked = sorted(detections, key=lambda d: d.area, reverse=True)
         for detection in ranked[:_MAX_MESH_ATTEMPTS]:
             landmarks = _landmarks(rgb, detection)
@@ -119,14 +136,14 @@ def find_faces(rgb: np.ndarray) -> FaceSearch:
     return FaceSearch(0, None)
 
 
-def _detect(rgb: np.ndarray) -> list[_Detection]:
+def _detect(rgb: np.ndarray, detector: str) -> list[_Detection]:
     height, width = rgb.shape[:2]
-    scale = min(1.0, _DETECTION_SIDE_PX / max(height, width))
+    scale = min(1.0, _DETECTORS[detector][1] / max(height, width))
     small = rgb
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         small = cv2.resize(rgb, size, interpolation=cv2.INTER_LINEAR)
-    result = _graph("detector").process(np.ascontiguousarray(small))
+    result = _graph(detector).process(np.ascontiguousarray(small))
     found = []
     for detection in result.detections or []:
         location = detection.location_data
