@@ -1,0 +1,211 @@
+"""Advice on clothing, make-up, glasses, hair and jewellery, chosen by what was measured.
+
+The texts live in ``chromamatch/data/advice.toml`` with the reason each is given; this module
+picks them by the measurements (season and its axes, skin depth and undertone, face shape, eye
+and hair colour) and adds the measurement that selected each one to its reason.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from chromamatch.palette import DATA_DIR, DataFileError, palettes, read_toml, require_keys
+from chromamatch.season import SEASONS, Season
+from chromamatch.tone import SkinTone
+
+ADVICE_PATH = DATA_DIR / "advice.toml"
+FACE_SHAPES = ("oval", "round", "square", "heart", "oblong", "diamond")
+EYE_LABELS = ("dark brown", "brown", "amber", "hazel", "green", "blue", "grey")
+HAIR_LABELS = ("black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white")
+UNDERTONES = ("warm", "cool", "neutral", "olive")
+CATEGORIES = ("clothing", "makeup", "glasses", "hair", "jewellery")
+
+# Contrast axis (season.axes["contrast"], about -1..+1) beyond which outfits should be high or
+# low contrast; between them, medium. A third of the axis range each way puts roughly a
+# quarter of people in each extreme group.
+CONTRAST_CUT = 0.35
+# Temperature axis beyond which jewellery advice names the warm or cool metals outright.
+TEMPERATURE_CUT = 0.2
+_WARM_FAMILIES = ("spring", "autumn")
+
+
+def recommendations(
+    *,
+    season: Season,
+    skin: SkinTone,
+    undertone: str,
+    face_shape: str | None,
+    eye_label: str | None,
+    hair_label: str | None,
+) -> list[dict]:
+    """``[{"category", "text", "why"}, ...]``; items whose measurement is missing are left out."""
+    data = advice()
+    seasonal = data["seasons"][season.label]
+    axes = season.axes
+    items = [
+        _item(
+            "clothing",
+            seasonal["clothing"],
+            f"{season.why} {palettes()[season.label]['why']}",
+        ),
+        _contrast_item(data["contrast"], axes.get("contrast", 0.0)),
+        _foundation_item(data, skin, undertone),
+        _item(
+            "makeup",
+            f"Lips: {seasonal['lips']}.",
+            f"Lip colours follow your {season.label} temperature and clarity "
+            f"(temperature {axes['temperature']:+.2f}, clarity {axes['clarity']:+.2f}), so the "
+            f"mouth looks like part of your own colouring.",
+        ),
+        _item(
+            "makeup",
+            f"Blush: {seasonal['blush']}.",
+            f"Blush imitates a flush of your own skin: this family matches its undertone "
+            f"({undertone}, skin a* {skin.lab[1]:.0f}, b* {skin.lab[2]:.0f}) and your "
+            f"{season.label} season.",
+        ),
+    ]
+    if eye_label in data["eyes"]:
+        eyes = data["eyes"][eye_label]
+        items.append(
+            _item("makeup", eyes["eyeshadow"], f"Your eyes measured {eye_label}: {eyes['why']}.")
+        )
+    if face_shape in data["face_shapes"]:
+        shape = data["face_shapes"][face_shape]
+        measured = f"Your face shape measured {face_shape}: "
+        items.append(_item("glasses", shape["glasses"], measured + shape["glasses_why"] + "."))
+        items.append(_item("hair", shape["hairstyle"], measured + shape["hairstyle_why"] + "."))
+    items.append(_hair_colour_item(data, season, hair_label))
+    items.append(_jewellery_item(data["jewellery"], season))
+    return items
+
+
+@lru_cache(maxsize=1)
+def advice() -> dict:
+    """The advice texts, read and checked once per process. Do not modify."""
+    return load_advice(ADVICE_PATH)
+
+
+def load_advice(path: Path) -> dict:
+    """Read an advice file and check it; raise DataFileError on anything malformed."""
+    data = read_toml(path)
+    _require_texts(path, data, "seasons", SEASONS, ("clothing", "lips", "blush", "hair_colour"))
+    _require_texts(
+        path,
+        data,
+        "face_shapes",
+        FACE_SHAPES,
+        ("glasses", "glasses_why", "hairstyle", "hairstyle_why"),
+    )
+    _require_texts(path, data, "undertones", UNDERTONES, ("foundation", "why"))
+    _require_texts(path, data, "eyes", EYE_LABELS, ("eyeshadow", "why"))
+    _require_texts(path, data, "hair", HAIR_LABELS, ("advice", "why"))
+    _require_texts(path, data, "contrast", ("high", "medium", "low"), ("clothing", "why"))
+    jewellery = data.get("jewellery")
+    if not isinstance(jewellery, dict):
+        raise DataFileError(f"{path.name}: no [jewellery] table")
+    for key in ("warm", "cool", "neutral"):
+        _require_text(path, jewellery, key, f"jewellery.{key}")
+    _check_depths(path, data.get("foundation_depths"))
+    return data
+
+
+def _item(category: str, text: str, why: str) -> dict:
+    return {"category": category, "text": text, "why": why}
+
+
+def _contrast_item(contrast_advice: dict, contrast: float) -> dict:
+    level = "high" if contrast > CONTRAST_CUT else "low" if contrast < -CONTRAST_CUT else "medium"
+    entry = contrast_advice[level]
+    return _item(
+        "clothing",
+        entry["clothing"],
+        f"Your contrast between hair, eyes and skin measured {level} ({contrast:+.2f} on a -1 "
+        f"to +1 scale): {entry['why']}.",
+    )
+
+
+def _foundation_item(data: dict, skin: SkinTone, undertone: str) -> dict:
+    depth = next(d["name"] for d in data["foundation_depths"] if skin.mst in d["mst"])
+    base = data["undertones"][undertone]
+    lightness, a, b = skin.lab
+    return _item(
+        "makeup",
+        f"Foundation: a {depth} shade (Monk level {skin.mst}) with {base['foundation']}.",
+        f"Your skin measured L* {lightness:.0f}, a* {a:.0f}, b* {b:.0f}: ITA {skin.ita:.0f}° "
+        f"({skin.ita_category.replace('_', ' ')}), Monk level {skin.mst}, which sets the depth; "
+        f"its undertone measured {undertone}: {base['why']}.",
+    )
+
+
+def _hair_colour_item(data: dict, season: Season, hair_label: str | None) -> dict:
+    seasonal = data["seasons"][season.label]["hair_colour"]
+    if hair_label not in data["hair"]:
+        return _item(
+            "hair",
+            f"Hair colour: {seasonal}.",
+            f"These tones follow your {season.label} temperature "
+            f"({season.axes['temperature']:+.2f}) and value ({season.axes['value']:+.2f}); "
+            f"your hair itself was not visible enough to measure.",
+        )
+    entry = data["hair"][hair_label]
+    return _item(
+        "hair",
+        f"Hair colour: {seasonal}. {entry['advice']}",
+        f"Your hair measured {hair_label}: {entry['why']}; the tones follow your "
+        f"{season.label} temperature ({season.axes['temperature']:+.2f}).",
+    )
+
+
+def _jewellery_item(texts: dict, season: Season) -> dict:
+    metals = palettes()[season.label]["metals"]
+    temperature = season.axes["temperature"]
+    warm_family = season.family in _WARM_FAMILIES
+    if warm_family and temperature > TEMPERATURE_CUT:
+        key = "warm"
+    elif not warm_family and temperature < -TEMPERATURE_CUT:
+        key = "cool"
+    else:
+        key = "neutral"
+    listed = ", ".join(metals[:-1]) + f" or {metals[-1]}" if len(metals) > 1 else metals[0]
+    return _item(
+        "jewellery",
+        f"Jewellery in {listed}.",
+        f"Your temperature measured {temperature:+.2f} (warm +, cool -) and your season is "
+        f"{season.label}: {texts[key]}.",
+    )
+
+
+def _require_texts(
+    path: Path, data: dict, table: str, keys: tuple[str, ...], fields: tuple[str, ...]
+) -> None:
+    entries = data.get(table)
+    if not isinstance(entries, dict):
+        raise DataFileError(f"{path.name}: no [{table}] table")
+    require_keys(path.name, table, entries, keys)
+    for key in keys:
+        for field in fields:
+            _require_text(path, entries[key], field, f"{table}.{key!r}.{field}")
+
+
+def _require_text(path: Path, entry: dict, field: str, where: str) -> None:
+    value = entry.get(field) if isinstance(entry, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise DataFileError(f"{path.name}: {where} must be a non-empty text")
+
+
+def _check_depths(path: Path, depths: object) -> None:
+    if not isinstance(depths, list) or not depths:
+        raise DataFileError(f"{path.name}: foundation_depths must be a non-empty list")
+    covered = []
+    for index, depth in enumerate(depths):
+        where = f"{path.name}: foundation_depths[{index}]"
+        if not isinstance(depth, dict) or not isinstance(depth.get("name"), str):
+            raise DataFileError(f"{where} needs a name")
+        levels = depth.get("mst")
+        if not isinstance(levels, list) or not levels:
+            raise DataFileError(f"{where} needs the Monk levels it covers")
+        covered.extend(levels)
+    if sorted(covered) != list(range(1, 11)):
+        raise DataFileError(
+            f"{path.name}: foundation_depths must cover each Monk level 1-10 exactly once"
+        )

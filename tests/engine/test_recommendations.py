@@ -1,0 +1,152 @@
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+from chromamatch import tone
+from chromamatch.palette import DataFileError
+from chromamatch.recommendations import (
+    ADVICE_PATH,
+    CATEGORIES,
+    EYE_LABELS,
+    FACE_SHAPES,
+    HAIR_LABELS,
+    UNDERTONES,
+    load_advice,
+    recommendations,
+)
+from chromamatch.season import SEASONS, Season
+
+LIGHT_SKIN = np.array([80.0, 6.0, 10.0])  # ITA 72, Monk level 3
+DARK_SKIN = np.array([30.0, 9.0, 11.0])  # ITA -61, Monk level 8
+
+
+def a_season(label: str, **axes: float) -> Season:
+    values = {"temperature": 0.4, "value": 0.3, "chroma": 0.2, "contrast": 0.1, "clarity": 0.2}
+    values.update(axes)
+    return Season(label, label.split()[1], 0.8, f"{label.capitalize()}: measured.", values, "")
+
+
+def advise(label="light spring", skin=LIGHT_SKIN, undertone="warm", **kwargs) -> list[dict]:
+    arguments = {"face_shape": "oval", "eye_label": "blue", "hair_label": "blonde"}
+    arguments.update(kwargs)
+    return recommendations(
+        season=a_season(label), skin=tone.skin_tone(skin), undertone=undertone, **arguments
+    )
+
+
+def test_every_item_has_a_category_a_text_and_a_reason_for_every_combination():
+    combinations = itertools.product(
+        SEASONS, FACE_SHAPES + (None,), EYE_LABELS + (None,), HAIR_LABELS + (None,)
+    )
+    for index, (label, shape, eye, hair) in enumerate(combinations):
+        undertone = UNDERTONES[index % len(UNDERTONES)]
+        items = advise(label, undertone=undertone, face_shape=shape, eye_label=eye, hair_label=hair)
+        for item in items:
+            assert set(item) == {"category", "text", "why"}
+            assert item["category"] in CATEGORIES
+            assert item["text"].strip() and item["why"].strip(), item
+
+
+def test_it_covers_every_category_when_everything_was_measured():
+    assert {item["category"] for item in advise()} == set(CATEGORIES)
+
+
+def _foundation(items: list[dict]) -> dict:
+    return next(item for item in items if item["text"].startswith("Foundation"))
+
+
+def test_foundation_depth_follows_the_measured_skin_and_says_so():
+    light = _foundation(advise(skin=LIGHT_SKIN))
+    dark = _foundation(advise(skin=DARK_SKIN))
+
+    assert "a light shade (Monk level 3)" in light["text"]
+    assert "a deep shade (Monk level 8)" in dark["text"]
+    assert "L* 80" in light["why"] and "Monk level 3" in light["why"]
+    assert "L* 30" in dark["why"]
+
+
+@pytest.mark.parametrize(
+    ("undertone", "base"),
+    [("warm", "golden"), ("cool", "pink"), ("neutral", "neutral beige"), ("olive", "olive")],
+)
+def test_foundation_base_follows_the_measured_undertone(undertone, base):
+    item = _foundation(advise(undertone=undertone))
+
+    assert base in item["text"]
+    assert f"undertone measured {undertone}" in item["why"]
+
+
+def test_glasses_and_hairstyle_follow_the_face_shape_and_are_left_out_without_one():
+    round_face = advise(face_shape="round")
+    unknown = advise(face_shape=None)
+
+    glasses = next(item for item in round_face if item["category"] == "glasses")
+    assert "rectangular" in glasses["text"] and "round" in glasses["why"]
+    assert not [item for item in unknown if item["category"] == "glasses"]
+    assert len([item for item in unknown if item["category"] == "hair"]) == 1
+
+
+def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
+    warm = recommendations(
+        season=a_season("warm autumn", temperature=0.7),
+        skin=tone.skin_tone(LIGHT_SKIN),
+        undertone="warm",
+        face_shape=None,
+        eye_label=None,
+        hair_label=None,
+    )
+    cool = recommendations(
+        season=a_season("cool winter", temperature=-0.7),
+        skin=tone.skin_tone(LIGHT_SKIN),
+        undertone="cool",
+        face_shape=None,
+        eye_label=None,
+        hair_label=None,
+    )
+
+    warm_item = next(item for item in warm if item["category"] == "jewellery")
+    cool_item = next(item for item in cool if item["category"] == "jewellery")
+    assert "gold" in warm_item["text"] and "yellow metals" in warm_item["why"]
+    assert "silver" in cool_item["text"] and "white metals" in cool_item["why"]
+    assert "+0.70" in warm_item["why"] and "-0.70" in cool_item["why"]
+
+
+def test_outfit_contrast_follows_the_measured_contrast():
+    def contrast_text(contrast: float) -> str:
+        items = recommendations(
+            season=a_season("deep winter", contrast=contrast),
+            skin=tone.skin_tone(DARK_SKIN),
+            undertone="cool",
+            face_shape=None,
+            eye_label=None,
+            hair_label=None,
+        )
+        return next(item["why"] for item in items if item["why"].startswith("Your contrast"))
+
+    assert "measured high" in contrast_text(0.8)
+    assert "measured low" in contrast_text(-0.8)
+    assert "measured medium" in contrast_text(0.0)
+
+
+def test_it_refuses_a_malformed_advice_file_saying_what_is_wrong(tmp_path):
+    text = ADVICE_PATH.read_text(encoding="utf-8")
+    broken = text.replace('{ name = "light", mst = [3] },', "", 1)
+    path = tmp_path / "advice.toml"
+    path.write_text(broken, encoding="utf-8")
+
+    with pytest.raises(DataFileError, match=re.escape("cover each Monk level 1-10")):
+        load_advice(path)
+
+
+def test_it_refuses_an_advice_file_missing_a_reason(tmp_path):
+    text = ADVICE_PATH.read_text(encoding="utf-8")
+    start = text.index("[face_shapes.round]")
+    line = text.index("glasses_why", start)
+    end = text.index("\n", line)
+    path = tmp_path / "advice.toml"
+    path.write_text(text[:line] + text[end + 1 :], encoding="utf-8")
+
+    with pytest.raises(DataFileError, match=re.escape("face_shapes.'round'.glasses_why")):
+        load_advice(path)
