@@ -1,0 +1,182 @@
+"""Virtual draping: the person's own face above cloths of their best and worst colours.
+
+A colour analyst holds fabric under the client's chin and watches the face: good colours
+even out the skin, bad ones cast shadows and make it sallow. The picture does the same with
+the photo: a head-and-shoulders crop, cut out of its background (mediapipe's bundled selfie
+segmentation) onto neutral grey, with a cloth of one colour over the shoulders up to a
+neckline under the chin; three best colours on the top row and three to avoid below, each
+labelled. The face itself is left exactly as photographed, never recoloured.
+"""
+
+import io
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from chromamatch.colour import hex_to_rgb8
+from chromamatch.face_landmarks import Face
+from chromamatch.relight import person_mask as segment_person
+
+TILE_WIDTH, TILE_HEIGHT = 300, 390
+COLUMNS, ROWS = 3, 2
+_CAPTION_HEIGHT = 58
+_HEADING_HEIGHT = 40
+_GAP = 12
+_MARGIN = 20
+PICTURE_SIZE = (
+    2 * _MARGIN + COLUMNS * TILE_WIDTH + (COLUMNS - 1) * _GAP,
+    2 * _MARGIN + ROWS * (_HEADING_HEIGHT + TILE_HEIGHT + _CAPTION_HEIGHT) + (ROWS - 1) * _GAP,
+)  # width, height
+_PAPER = (250, 250, 250)
+# Neutral grey behind the person, as in an analyst's studio: it lends the face no colour.
+_BACKDROP = (226, 226, 226)
+_INK = (40, 40, 40)
+_MUTED_INK = (110, 110, 110)
+_HEADINGS = ("Your best colours", "Colours to avoid")
+_TAGS = ("best", "avoid")
+
+# The crop around the face, in widths and heights of the landmark box: wide enough for the
+# shoulders, with room above for the hair; the tile's aspect fixes its height.
+_CROP_WIDTH = 2.4
+_CROP_ABOVE = 0.45
+# Neckline of the cloth, in face heights below the chin: at the middle, and at the sides from
+# 0.6 face widths out (a wide U that leaves the neck bare).
+_NECKLINE_MIDDLE = 0.22
+_NECKLINE_SIDES = 0.08
+_NECKLINE_HALF_WIDTH = 0.6
+
+
+def drape_picture(
+    rgb: np.ndarray,
+    face: Face,
+    *,
+    best: list[dict],
+    worst: list[dict],
+    person_mask: np.ndarray | None = None,
+) -> np.ndarray:
+    """The draping picture (PICTURE_SIZE, H x W x 3 uint8) for the first three of each list.
+
+    ``best`` and ``worst`` hold ``{"hex", "name"}`` colours (a season palette's ``best`` and
+    ``avoid``). ``person_mask`` (0..1, of the photo or of a downscaled copy with the same
+    aspect) is computed on the crop when not given, which cuts the hair out more finely.
+    """
+    if not best or not worst:
+        raise ValueError("draping needs at least one best and one worst colour")
+    portrait = _portrait(rgb, face, person_mask)
+    cloth = _cloth_alpha(face, portrait_box(face))
+    picture = Image.new("RGB", PICTURE_SIZE, _PAPER)
+    draw = ImageDraw.Draw(picture)
+    heading_font = ImageFont.load_default(size=24)
+    tag_font = ImageFont.load_default(size=15)
+    name_font = ImageFont.load_default(size=19)
+    for row, colours in enumerate((best[:COLUMNS], worst[:COLUMNS])):
+        top = _MARGIN + row * (_HEADING_HEIGHT + TILE_HEIGHT + _CAPTION_HEIGHT + _GAP)
+        draw.text((_MARGIN, top + 6), _HEADINGS[row], font=heading_font, fill=_INK)
+        for column, colour in enumerate(colours):
+            x0, y0, x1, y1 = tile_box(row * COLUMNS + column)
+            fill = hex_to_rgb8(colour["hex"]).astype(np.float32)
+            tile = portrait * (1 - cloth) + fill * cloth
+            picture.paste(Image.fromarray(np.rint(tile).astype(np.uint8)), (x0, y0))
+            draw.text((x0 + 2, y1 + 6), _TAGS[row], font=tag_font, fill=_MUTED_INK)
+            label = f"{colour['name']}  {colour['hex']}"
+            draw.text((x0 + 2, y1 + 26), _fit(draw, label, name_font), font=name_font, fill=_INK)
+    return np.asarray(picture)
+
+
+def drape_png(
+    rgb: np.ndarray,
+    face: Face,
+    *,
+    best: list[dict],
+    worst: list[dict],
+    person_mask: np.ndarray | None = None,
+) -> bytes:
+    """The draping picture as PNG bytes."""
+    picture = drape_picture(rgb, face, best=best, worst=worst, person_mask=person_mask)
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def portrait_box(face: Face) -> tuple[float, float, float, float]:
+    """The head-and-shoulders crop of the photo (x0, y0, x1, y1 pixels; may leave the photo)."""
+    x0, y0, x1, y1 = face.box
+    width = _CROP_WIDTH * (x1 - x0)
+    height = width * TILE_HEIGHT / TILE_WIDTH
+    left = (x0 + x1) / 2 - width / 2
+    top = y0 - _CROP_ABOVE * (y1 - y0)
+    return left, top, left + width, top + height
+
+
+def tile_box(index: int) -> tuple[int, int, int, int]:
+    """Where drape ``index`` (0-2 best, 3-5 avoid) sits in the picture: x0, y0, x1, y1."""
+    row, column = divmod(index, COLUMNS)
+    x0 = _MARGIN + column * (TILE_WIDTH + _GAP)
+    y0 = _MARGIN + row * (_HEADING_HEIGHT + TILE_HEIGHT + _CAPTION_HEIGHT + _GAP) + _HEADING_HEIGHT
+    return x0, y0, x0 + TILE_WIDTH, y0 + TILE_HEIGHT
+
+
+def _portrait(rgb: np.ndarray, face: Face, person_mask: np.ndarray | None) -> np.ndarray:
+    """The crop at tile size (float32), the background replaced by the neutral backdrop."""
+    left, top, right, _ = portrait_box(face)
+    scale = TILE_WIDTH / (right - left)
+    size = (TILE_WIDTH, TILE_HEIGHT)
+    crop = cv2.warpAffine(
+        rgb,
+        _to_tile(left, top, scale),
+        size,
+        flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=_BACKDROP,
+    )
+    if person_mask is None:
+        alpha = segment_person(crop)
+    else:
+        mask = np.asarray(person_mask, dtype=np.float32)
+        to_tile = _to_tile(
+            left, top, scale, mask.shape[1] / rgb.shape[1], mask.shape[0] / rgb.shape[0]
+        )
+        alpha = cv2.warpAffine(mask, to_tile, size, flags=cv2.INTER_LINEAR, borderValue=0)
+    alpha = np.clip(alpha, 0.0, 1.0)[..., None]
+    return crop.astype(np.float32) * alpha + np.array(_BACKDROP, np.float32) * (1 - alpha)
+
+
+def _to_tile(
+    left: float, top: float, scale: float, per_pixel_x: float = 1.0, per_pixel_y: float = 1.0
+) -> np.ndarray:
+    """The affine map from pixel indices of the photo (or of a picture ``per_pixel`` times its
+    size, such as a downscaled mask) to pixel indices of the tile, centres to centres."""
+    return np.array(
+        [
+            [scale / per_pixel_x, 0.0, (0.5 / per_pixel_x - left) * scale - 0.5],
+            [0.0, scale / per_pixel_y, (0.5 / per_pixel_y - top) * scale - 0.5],
+        ]
+    )
+
+
+def _cloth_alpha(face: Face, box: tuple[float, float, float, float]) -> np.ndarray:
+    """Where the cloth covers the tile (TILE_HEIGHT x TILE_WIDTH x 1, 0..1, smooth edge)."""
+    left, top, right, _ = box
+    scale = TILE_WIDTH / (right - left)
+    x0, y0, x1, y1 = face.box
+    chin_x = (face.landmarks[152, 0] - left) * scale
+    chin_y = (face.landmarks[152, 1] - top) * scale
+    face_width, face_height = (x1 - x0) * scale, (y1 - y0) * scale
+    across = np.arange(TILE_WIDTH, dtype=np.float32) + 0.5
+    reach = np.minimum(1.0, ((across - chin_x) / (_NECKLINE_HALF_WIDTH * face_width)) ** 2)
+    neckline = chin_y + face_height * (
+        _NECKLINE_MIDDLE - (_NECKLINE_MIDDLE - _NECKLINE_SIDES) * reach
+    )
+    down = np.arange(TILE_HEIGHT, dtype=np.float32)[:, None] + 0.5
+    # A one-pixel ramp: an anti-aliased edge without a visible blur.
+    return np.clip(down - neckline[None, :] + 0.5, 0.0, 1.0)[..., None]
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
+    """``text`` shortened with an ellipsis to the tile's width."""
+    if draw.textlength(text, font=font) <= TILE_WIDTH - 4:
+        return text
+    while text and draw.textlength(text + "…", font=font) > TILE_WIDTH - 4:
+        text = text[:-1]
+    return text + "…"

@@ -1,0 +1,145 @@
+import numpy as np
+import pytest
+
+from chromamatch.face_landmarks import find_faces
+from chromamatch.face_shape import (
+    LABELS,
+    face_shape,
+    face_shape_from_points,
+    mesh_points,
+    template_points,
+)
+from chromamatch.image_loading import load_image
+
+MEASUREMENTS = {
+    "length_to_width",
+    "forehead_width",
+    "cheekbone_width",
+    "jaw_width",
+    "chin_width",
+    "jaw_angle_deg",
+}
+
+
+def face_points(*, length=1.375, forehead=0.95, jaw=0.79, chin=0.32) -> dict:
+    """A frontal face: pupils one unit apart, cheekbones 2.18 wide, measurements as asked."""
+    width = 2.18
+    chin_y = 1.75
+
+    def pair(name, ratio, y):
+        return {
+            f"{name}_right": np.array([-ratio * width / 2, y]),
+            f"{name}_left": np.array([ratio * width / 2, y]),
+        }
+
+    return {
+        "right_pupil": np.array([-0.5, 0.0]),
+        "left_pupil": np.array([0.5, 0.0]),
+        "hairline": np.array([0.0, chin_y - length * width]),
+        "chin": np.array([0.0, chin_y]),
+        **pair("forehead", forehead, -0.3),
+        **pair("cheekbone", 1.0, 0.45),
+        **pair("jaw", jaw, 1.25),
+        **pair("chin", chin, 1.62),
+    }
+
+
+def read_template(path) -> np.ndarray:
+    lines = path.read_text().split("\n")
+    count = int(lines[0])
+    return np.array([[float(v) for v in line.split()] for line in lines[1 : 1 + count]])
+
+
+def test_it_calls_a_typical_face_oval_and_reports_its_measurements():
+    shape = face_shape_from_points(face_points())
+
+    assert shape.label == "oval"
+    assert set(shape.measurements) == MEASUREMENTS
+    assert shape.measurements["length_to_width"] == pytest.approx(1.375)
+    assert shape.measurements["forehead_width"] == pytest.approx(0.95)
+    assert shape.measurements["cheekbone_width"] == pytest.approx(2.18)
+    assert 120 < shape.measurements["jaw_angle_deg"] < 150
+    as_dict = shape.as_dict()
+    assert as_dict["label"] == "oval" and 0 < as_dict["confidence"] <= 1
+    assert set(as_dict["measurements"]) == MEASUREMENTS
+
+
+@pytest.mark.parametrize(
+    ("proportions", "label"),
+    [
+        ({"length": 1.62}, "oblong"),
+        ({"length": 1.15}, "round"),
+        ({"jaw": 0.90, "chin": 0.36}, "square"),
+        ({"forehead": 1.00, "jaw": 0.74, "chin": 0.28}, "heart"),
+        ({"forehead": 0.88, "jaw": 0.74, "chin": 0.28}, "diamond"),
+    ],
+)
+def test_it_reads_each_shape_from_constructed_landmarks(proportions, label):
+    shape = face_shape_from_points(face_points(**proportions))
+
+    assert shape.label == label
+    assert shape.confidence > 0.8
+
+
+def test_it_measures_a_rolled_head_as_an_upright_one():
+    upright = face_points(forehead=1.0, jaw=0.74)
+    angle = np.radians(20)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rolled = {name: rotation @ point * 150 + (400, 300) for name, point in upright.items()}
+
+    before, after = face_shape_from_points(upright), face_shape_from_points(rolled)
+
+    assert after.label == before.label
+    for name, value in before.measurements.items():
+        assert after.measurements[name] == pytest.approx(value, rel=1e-9)
+
+
+def test_it_lowers_the_confidence_of_a_turned_head():
+    frontal = face_points() | {"nose_tip": np.array([0.0, 0.9])}
+    turned = face_points() | {"nose_tip": np.array([0.35, 0.9])}
+
+    assert (
+        face_shape_from_points(turned).confidence < 0.7 * face_shape_from_points(frontal).confidence
+    )
+
+
+def test_it_refuses_points_that_are_not_a_face():
+    points = face_points()
+    del points["jaw_left"]
+    with pytest.raises(ValueError, match="jaw_left"):
+        face_shape_from_points(points)
+
+
+def test_it_does_not_lengthen_a_face_that_opens_its_mouth():
+    closed = np.zeros((478, 2))
+    closed[468], closed[473] = (-0.5, 0.0), (0.5, 0.0)
+    closed[13] = closed[14] = (0.0, 1.2)
+    closed[152] = (0.0, 1.75)
+    opened = closed.copy()
+    opened[14] = (0.0, 1.4)  # the lips 0.2 apart...
+    opened[152] = (0.0, 1.8)  # ...drop the chin by a quarter of that
+
+    assert mesh_points(opened)["chin"] == pytest.approx(mesh_points(closed)["chin"])
+
+
+def test_it_agrees_with_the_development_templates_on_length_to_width(shared_faces):
+    errors = []
+    for person in ("001", "013", "025", "042", "061", "087", "104", "136"):
+        template = read_template(shared_faces / "images" / f"{person}_03.tem")
+        rgb = load_image((shared_faces / "images" / f"{person}_03.jpg").read_bytes()).rgb
+        ours = face_shape(find_faces(rgb).face).measurements["length_to_width"]
+        theirs = face_shape_from_points(template_points(template)).measurements["length_to_width"]
+        errors.append(abs(ours / theirs - 1))
+
+    assert np.median(errors) <= 0.05
+    assert max(errors) <= 0.10
+
+
+def test_it_gives_a_label_and_measurements_for_a_dataset_face(shared_faces):
+    rgb = load_image((shared_faces / "images" / "012_08.jpg").read_bytes()).rgb
+
+    shape = face_shape(find_faces(rgb).face)
+
+    assert shape.label in LABELS
+    assert 1.1 < shape.measurements["length_to_width"] < 1.7
+    assert 0.6 < shape.measurements["jaw_width"] < 1.0
