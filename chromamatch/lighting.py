@@ -1,0 +1,497 @@
+"""Estimate the light a selfie was taken under, and take it out of the colours measured in it.
+
+A phone's white balance and exposure are guesses about the scene; skin measured through them
+carries the guess. Here the illuminant (relative to D65) and the exposure are estimated from
+what the photo itself holds, and colours are divided by them, so the skin comes out as it
+would look in daylight at a normal exposure.
+
+Cues, all computed from the photo's pixels in a few milliseconds (no mediapipe here):
+
+- near-neutral parts of the face: the whites of the eyes and, when visible, the teeth;
+- the skin itself, whose chromaticity lies on a narrow locus under daylight;
+- the scene: grey-world, grey-edge, the brightest unclipped pixels, the backdrop (image
+  border) and the clothing below the chin.
+
+Two estimators read them: a learned one (``chromamatch/data/lighting_model.npz``, trained by
+``python -m chromamatch.lighting_training`` on relit copies of the development faces) and a
+rule-based baseline (calibrated white-patch on eyes and teeth, bright pixels and grey-edge).
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from chromamatch.colour import blackbody_gains
+from chromamatch.face_landmarks import Face
+from chromamatch.relight import srgb8_to_linear
+from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "lighting_model.npz"
+METHODS = ("learned", "rule")
+
+LUMA = np.array([0.2126, 0.7152, 0.0722])
+_FLOOR = 1e-4  # linear floor before logs: below it an 8-bit sRGB value is 0
+_CLIPPED = 250  # 8-bit value from which a channel is taken as saturated
+_SCENE_PIXELS = 8000  # pixels sampled from the whole photo for the scene cues
+_SKIN_PIXELS = 4000  # skin pixels read (evenly spaced) for the skin cues
+_MIN_PATCH = 12  # fewest pixels a neutral-patch cue needs to count
+
+# log(R/G), log(B/G) of 2700 K tungsten relative to D65: the cast that counts as strength 1.
+_TUNGSTEN_CAST = 1.672
+# Shifts well under these (log chromaticity, EV) are taken for estimation noise and fade to
+# no change: a photo whose white balance and exposure were right must come out as it went in.
+_SMALL_CAST = 0.02
+_SMALL_EV = 0.05
+
+CUES = (
+    "skin",
+    "skin_bright",
+    "sclera",
+    "teeth",
+    "white_patch",
+    "bright_mean",
+    "grey_world",
+    "grey_edge",
+    "backdrop",
+    "clothing",
+)
+# Where a cue could not be read, the first of these that could stands in; grey-world and
+# grey-edge can always be read.
+_STAND_INS = {
+    "skin": ("grey_world",),
+    "skin_bright": ("skin", "grey_world"),
+    "sclera": ("teeth", "white_patch", "grey_world"),
+    "teeth": ("sclera", "white_patch", "grey_world"),
+    "white_patch": ("grey_world",),
+    "bright_mean": ("grey_world",),
+    "backdrop": ("grey_world",),
+    "clothing": ("white_patch", "grey_world"),
+}
+FEATURE_NAMES = (
+    tuple(f"{cue}_{part}" for cue in CUES for part in ("log_rg", "log_bg", "log_y"))
+    + tuple(f"scene_{c}_p{q}" for c in ("log_rg", "log_bg") for q in (10, 50, 90))
+    # Channel by channel, so that a region whose red clipped under a warm lamp still tells
+    # its green and blue (log linear values, and the share of each channel that clipped).
+    + tuple(
+        f"{region}_{channel}_{stat}"
+        for region, stats in (
+            ("face", ("p50", "p90")),
+            ("clothing", ("p90",)),
+            ("scene", ("p95", "clipped")),
+        )
+        for stat in stats
+        for channel in "rgb"
+    )
+    + (
+        "sclera_pixels",
+        "teeth_pixels",
+        "clothing_present",
+        "scene_clipped",
+        "clothing_clipped",
+        "face_clipped",
+        "skin_kept_share",
+        "skin_spread",
+    )
+)
+
+
+@dataclass(frozen=True)
+class LightingEstimate:
+    """The light a photo was taken under, relative to D65 at a normal exposure."""
+
+    # (3,) linear RGB: observed skin = true skin * gains; correct by dividing. It is the light's
+    # own colour and exposure, except where part of the face clipped: a skin sample keeps
+    # only the unclipped, darker part then, and the gains carry that shift too.
+    gains: np.ndarray
+    cct_k: int
+    exposure_ev: float  # log2 of the light's luminance against a normal exposure
+    cast_strength: float  # 0 = neutral, about 1 = a strong cast like 2700 K tungsten
+    confidence: float  # 0..1
+    method: str  # "learned" or "rule"
+
+
+def estimate_lighting(
+    rgb: np.ndarray, face: Face, skin: SkinSample, *, method: str | None = None
+) -> LightingEstimate:
+    """The illuminant and exposure of the 8-bit sRGB photo ``rgb`` (H, W, 3).
+
+    ``method`` is "learned" (the default when the shipped weights load) or "rule".
+    """
+    features = lighting_features(rgb, face, skin)
+    if method is None:
+        method = "learned" if load_model() is not None else "rule"
+    if method == "learned":
+        model = load_model()
+        if model is None:
+            raise FileNotFoundError(f"no lighting model at {MODEL_PATH}; train one first")
+        light, skin_moved = np.split(model.predict(features[None, :])[0], 2)
+    elif method == "rule":
+        light = skin_moved = rule_based_targets(features)
+    else:
+        raise ValueError(f"unknown lighting method {method!r}; use one of {METHODS}")
+    return estimate_from_targets(light, skin_moved, features=features, method=method)
+
+
+def correct_linear_rgb(linear_rgb: np.ndarray, estimate: LightingEstimate) -> np.ndarray:
+    """Linear RGB (..., 3) as it would be under D65 at a normal exposure.
+
+    Meant for the skin measured by ``skin_linear_rgb``: see ``LightingEstimate.gains``.
+    """
+    return np.asarray(linear_rgb, dtype=np.float64) / estimate.gains
+
+
+def gains_from_targets(log_rg: float, log_bg: float, ev: float) -> np.ndarray:
+    """Illuminant gains whose chromaticity is (log R/G, log B/G) and luminance is 2**ev."""
+    chroma = np.exp(np.array([log_rg, 0.0, log_bg]))
+    return chroma * 2.0**ev / float(LUMA @ chroma)
+
+
+def targets_from_gains(gains: np.ndarray) -> np.ndarray:
+    """(log R/G, log B/G, EV) of illuminant gains: what the estimators predict."""
+    gains = np.asarray(gains, dtype=np.float64)
+    return np.array(
+        [np.log(gains[0] / gains[1]), np.log(gains[2] / gains[1]), np.log2(LUMA @ gains)]
+    )
+
+
+def estimate_from_targets(
+    light: np.ndarray, skin_moved: np.ndarray, *, features: np.ndarray, method: str
+) -> LightingEstimate:
+    """The estimate from (log R/G, log B/G, EV) of the light and of the skin's own shift."""
+    log_rg, log_bg, ev = (float(v) for v in _fade_small_shifts(light))
+    return LightingEstimate(
+        gains=gains_from_targets(*_fade_small_shifts(skin_moved)),
+        cct_k=_nearest_cct(log_rg, log_bg),
+        exposure_ev=round(ev, 3),
+        cast_strength=round(float(np.hypot(log_rg, log_bg) / _TUNGSTEN_CAST), 3),
+        confidence=round(_confidence(features), 3),
+        method=method,
+    )
+
+
+def _fade_small_shifts(targets: np.ndarray) -> np.ndarray:
+    """Scale (log R/G, log B/G, EV) by s^2 / (s^2 + small^2): near 1 for a real cast or
+    exposure error, near 0 for one within the estimate's own noise."""
+    targets = np.asarray(targets, dtype=np.float64)
+    cast = float(targets[0] ** 2 + targets[1] ** 2)
+    ev = float(targets[2] ** 2)
+    return np.array(
+        [
+            targets[0] * cast / (cast + _SMALL_CAST**2),
+            targets[1] * cast / (cast + _SMALL_CAST**2),
+            targets[2] * ev / (ev + _SMALL_EV**2),
+        ]
+    )
+
+
+# colour.gains_to_cct, as one array look-up: it is called once per photo, in the hot path.
+_CCT_TABLE_K = np.arange(2200, 20001, 50)
+_CCT_TABLE_LOGS = np.array([np.log(blackbody_gains(t)[[0, 2]]) for t in _CCT_TABLE_K])
+
+
+def _nearest_cct(log_rg: float, log_bg: float) -> int:
+    distance = np.sum((_CCT_TABLE_LOGS - (log_rg, log_bg)) ** 2, axis=1)
+    return int(_CCT_TABLE_K[int(np.argmin(distance))])
+
+
+# --- cues -------------------------------------------------------------------------------------
+
+
+def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarray:
+    """Every lighting cue of the photo, as one vector named by ``FEATURE_NAMES``."""
+    rgb = np.asarray(rgb)
+    height, width = rgb.shape[:2]
+    stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
+    scene8 = rgb[::stride, ::stride]
+    scene = srgb8_to_linear(scene8)
+    unclipped = _brightest_channel(scene8) < _CLIPPED
+    flat = scene.reshape(-1, 3)
+    flat_unclipped = flat[unclipped.reshape(-1)]
+
+    skin_rgb = np.asarray(skin.linear_rgb, dtype=np.float32).reshape(-1, 3)
+    skin_rgb = skin_rgb[:: max(1, len(skin_rgb) // _SKIN_PIXELS)]
+    sclera = np.asarray(sclera_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
+    teeth = np.asarray(teeth_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
+    backdrop, clothing, clothing_clipped = _backdrop_and_clothing(
+        scene, unclipped, face.box, stride
+    )
+
+    colours = {
+        "skin": np.median(skin_rgb, axis=0) if len(skin_rgb) else None,
+        "skin_bright": _brightest_mean(skin_rgb, 0.25),
+        "sclera": np.median(sclera, axis=0) if len(sclera) >= _MIN_PATCH else None,
+        "teeth": np.median(teeth, axis=0) if len(teeth) >= _MIN_PATCH else None,
+        "white_patch": _brightest_mean(flat_unclipped, 0.02),
+        "bright_mean": _brightest_mean(flat_unclipped, 0.25),
+        "grey_world": flat.mean(axis=0),
+        "grey_edge": _grey_edge(scene),
+        "backdrop": backdrop,
+        "clothing": clothing,
+    }
+    present = {name: value is not None for name, value in colours.items()}
+    # A missing cue borrows the nearest one that moves the same way with the light, so a
+    # closed mouth or a face that clipped shifts the prediction as little as possible.
+    for name, stand_ins in _STAND_INS.items():
+        if colours[name] is None:
+            colours[name] = next(colours[other] for other in stand_ins if present[other])
+
+    # The skin sample leaves clipped pixels out, so what is left of a clipped face is its
+    # darker part: how much of the face clipped, and how little skin was kept, say how far.
+    x0, y0, x1, y1 = face.box[:4]
+    face_area = max((x1 - x0) * (y1 - y0), 1)
+    face_stride = max(1, int(np.sqrt(face_area / 2000)))
+    face8 = rgb[y0:y1:face_stride, x0:x1:face_stride]
+    skin_y = _luminance(skin_rgb)
+    extras = {
+        "sclera_pixels": np.log1p(len(sclera)),
+        "teeth_pixels": np.log1p(len(teeth)),
+        "clothing_present": float(present["clothing"]),
+        "scene_clipped": 1.0 - float(unclipped.mean()),
+        "clothing_clipped": clothing_clipped,
+        "face_clipped": float(np.mean(_brightest_channel(face8) >= _CLIPPED))
+        if face8.size
+        else 0.0,
+        "skin_kept_share": len(skin.linear_rgb) / face_area,
+        "skin_spread": (
+            float(np.diff(np.log(np.maximum(_quantiles(skin_y, (0.1, 0.9)), _FLOOR)))[0])
+            if len(skin_y)
+            else 0.0
+        ),
+    }
+    clothing_pixels = _clothing_region(scene8, face.box, stride).reshape(-1, 3)
+    channels = [
+        _channel_quantiles(face8.reshape(-1, 3), (0.5, 0.9)),
+        _channel_quantiles(clothing_pixels, (0.9,)),
+        _channel_quantiles(scene8.reshape(-1, 3), (0.95,)),
+        np.count_nonzero(scene8.reshape(-1, 3) >= _CLIPPED, axis=0) / max(len(flat), 1),
+    ]
+    return np.concatenate(
+        [_log_colour(colours[name]) for name in CUES]
+        + [_scene_chroma_percentiles(flat_unclipped)]
+        + channels
+        + [np.array(list(extras.values()))]
+    )
+
+
+def _channel_quantiles(pixels8: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
+    """Log linear value of each channel's quantiles (stat by stat, then r, g, b)."""
+    if len(pixels8) == 0:
+        return np.full(3 * len(shares), np.log(_FLOOR))
+    values = np.stack([_quantiles(pixels8[:, c], shares) for c in range(3)], axis=1)
+    return np.log(np.maximum(srgb8_to_linear(values.astype(np.uint8)), _FLOOR)).reshape(-1)
+
+
+def _scene_chroma_percentiles(pixels: np.ndarray) -> np.ndarray:
+    """10th, 50th and 90th percentiles of log R/G and log B/G over the lit part of the scene.
+
+    A coloured wall fills one end of the spread, a lamp's cast moves all of it.
+    """
+    if len(pixels) < 50:
+        return np.zeros(6)
+    lit = pixels[_luminance(pixels) > 0.02]
+    if len(lit) < 50:
+        lit = pixels
+    logs = np.log(np.maximum(lit, _FLOOR))
+    chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=1)
+    return np.concatenate([_quantiles(chroma[:, i], (0.1, 0.5, 0.9)) for i in range(2)])
+
+
+def _luminance(linear: np.ndarray) -> np.ndarray:
+    # Spelled out: a (N, 3) @ (3,) product goes through BLAS, which is slower for this shape
+    # and, on a busy machine, much slower still.
+    return linear[..., 0] * LUMA[0] + linear[..., 1] * LUMA[1] + linear[..., 2] * LUMA[2]
+
+
+def _brightest_channel(rgb8: np.ndarray) -> np.ndarray:
+    # numpy reduces a last axis of 3 slowly; two element-wise maxima are several times faster.
+    return np.maximum(np.maximum(rgb8[..., 0], rgb8[..., 1]), rgb8[..., 2])
+
+
+def _quantiles(values: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
+    """Nearest-rank quantiles, by one partial sort."""
+    ranks = [min(len(values) - 1, int(share * len(values))) for share in shares]
+    return np.partition(values, ranks)[ranks].astype(np.float64)
+
+
+def _log_colour(linear: np.ndarray) -> np.ndarray:
+    rgb = np.maximum(np.asarray(linear, dtype=np.float64), _FLOOR)
+    red, green, blue = rgb
+    return np.array([np.log(red / green), np.log(blue / green), np.log(_luminance(rgb))])
+
+
+def _brightest_mean(pixels: np.ndarray, share: float) -> np.ndarray | None:
+    """The mean of the brightest ``share`` of ``pixels``.
+
+    Over the unclipped scene, 2 % is a white-patch (max-RGB) estimate that ignores highlights
+    and 25 % one less led by a single white object.
+    """
+    if len(pixels) < 30:
+        return None
+    count = max(1, int(share * len(pixels)))
+    brightest = np.argpartition(_luminance(pixels), -count)[-count:]
+    return pixels[brightest].mean(axis=0, dtype=np.float64)
+
+
+def _grey_edge(scene: np.ndarray) -> np.ndarray:
+    """Mean gradient size per channel: edges average to grey in most scenes (van de Weijer)."""
+    height, width = scene.shape[:2]
+    dx = np.abs(scene[:, 1:] - scene[:, :-1]).sum(axis=(0, 1), dtype=np.float64)
+    dy = np.abs(scene[1:] - scene[:-1]).sum(axis=(0, 1), dtype=np.float64)
+    return (dx / max(height * (width - 1), 1) + dy / max((height - 1) * width, 1)) / 2
+
+
+def _backdrop_and_clothing(
+    scene: np.ndarray, unclipped: np.ndarray, box, stride: int
+) -> tuple[np.ndarray | None, np.ndarray | None, float]:
+    """The photo's border above the chin (median), the clothing below it (brightest tenth of
+    its unclipped pixels) and the share of the clothing that clipped."""
+    height, width = scene.shape[:2]
+    y1 = box[3] / stride
+    border = max(1, int(round(0.06 * min(height, width))))
+    chin = int(np.clip(y1, border, height))
+    region = np.zeros((height, width), dtype=bool)
+    region[:border, :] = True
+    region[:chin, :border] = True
+    region[:chin, -border:] = True
+    region &= unclipped
+    backdrop = np.median(scene[region], axis=0) if region.sum() >= 30 else None
+
+    region_unclipped = _clothing_region(unclipped, box, stride)
+    if region_unclipped.size < 9:
+        return backdrop, None, 0.0
+    clothing = _brightest_mean(_clothing_region(scene, box, stride)[region_unclipped], 0.1)
+    return backdrop, clothing, 1.0 - float(region_unclipped.mean())
+
+
+def _clothing_region(picture: np.ndarray, box, stride: int) -> np.ndarray:
+    """The part of ``picture`` (sampled every ``stride`` pixels) below the chin: clothing."""
+    height, width = picture.shape[:2]
+    x0, y0, x1, y1 = (v / stride for v in box[:4])
+    top = int(y1 + 0.3 * max(y1 - y0, 1.0))
+    centre, half = (x0 + x1) / 2, (x1 - x0)
+    left, right = int(max(centre - half, 0)), int(min(centre + half, width))
+    return picture[min(top, height) :, left : max(right, left)]
+
+
+def _present(features: dict[str, float]) -> dict[str, bool]:
+    """Which of the cues that can be missing were read (the others stood in for them)."""
+    min_pixels = np.log1p(_MIN_PATCH)
+    return {
+        "sclera": features["sclera_pixels"] >= min_pixels,
+        "teeth": features["teeth_pixels"] >= min_pixels,
+        "clothing": features["clothing_present"] > 0.5,
+    }
+
+
+def _confidence(features: np.ndarray) -> float:
+    """How far the neutral cues agree on the light's colour, as 0..1."""
+    named = dict(zip(FEATURE_NAMES, features, strict=True))
+    present = _present(named)
+    references = [name for name in RULE_PRIORS if name != "skin" and present.get(name, True)]
+    chroma = np.array(
+        [
+            [
+                named[f"{name}_log_rg"] - RULE_PRIORS[name][0],
+                named[f"{name}_log_bg"] - RULE_PRIORS[name][1],
+            ]
+            for name in references
+        ]
+    )
+    spread = float(np.sqrt(np.mean(np.sum((chroma - np.median(chroma, axis=0)) ** 2, axis=1))))
+    # A clipped face or scene hides part of what the estimate reads.
+    clipped = max(named["face_clipped"], named["scene_clipped"])
+    return float(np.clip(np.exp(-((spread / 0.15) ** 2)) * (1.0 - clipped), 0.0, 1.0))
+
+
+# --- rule-based baseline ----------------------------------------------------------------------
+
+# (log R/G, log B/G, log Y) of each cue in a daylight photo at a normal exposure: medians over
+# the training people's photos as shot (bench/lighting_figures.py --priors prints them again).
+RULE_PRIORS = {
+    "sclera": (0.068, 0.0, -0.897),
+    "teeth": (0.073, -0.014, -0.829),
+    "white_patch": (-0.001, 0.0, -0.086),
+    "grey_world": (0.015, -0.019, -0.579),
+    "skin": (0.49, -0.175, -0.992),
+}
+# How far each cue is trusted for the light's colour and for the exposure: about the inverse
+# of its spread around the true light over relit copies (the eyes are the best neutral; a
+# white patch clips under warm light; skin and grey-world vary with the person and scene).
+_RULE_CHROMA_WEIGHTS = {"sclera": 4.0, "teeth": 3.0, "white_patch": 2.0, "skin": 1.0}
+_RULE_EXPOSURE_WEIGHTS = {"sclera": 2.0, "teeth": 1.0, "grey_world": 0.5}
+
+
+def rule_based_targets(features: np.ndarray) -> np.ndarray:
+    """(log R/G, log B/G, EV) from calibrated white-patch cues, without a trained model."""
+    named = dict(zip(FEATURE_NAMES, features, strict=True))
+    present = _present(named)
+
+    def weighted(weights: dict[str, float], part: int) -> float:
+        total = value = 0.0
+        for name, weight in weights.items():
+            if not present.get(name, True):
+                continue
+            suffix = ("log_rg", "log_bg", "log_y")[part]
+            value += weight * (named[f"{name}_{suffix}"] - RULE_PRIORS[name][part])
+            total += weight
+        return value / total if total else 0.0
+
+    ev = weighted(_RULE_EXPOSURE_WEIGHTS, 2) / np.log(2)
+    return np.array([weighted(_RULE_CHROMA_WEIGHTS, 0), weighted(_RULE_CHROMA_WEIGHTS, 1), ev])
+
+
+# --- learned estimator ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LightingModel:
+    """A small MLP with a linear skip path from standardised cues to six targets.
+
+    (log R/G, log B/G, EV) of the light, then the same three for how far the skin sample
+    itself moved (the light plus what clipping took out of the sample).
+    """
+
+    feature_mean: np.ndarray
+    feature_scale: np.ndarray
+    linear_weights: np.ndarray  # (features, 6)
+    hidden_weights: np.ndarray  # (features, hidden)
+    hidden_bias: np.ndarray  # (hidden,)
+    output_weights: np.ndarray  # (hidden, 6)
+    output_bias: np.ndarray  # (6,)
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        x = (np.asarray(features, dtype=np.float64) - self.feature_mean) / self.feature_scale
+        hidden = np.tanh(x @ self.hidden_weights + self.hidden_bias)
+        return x @ self.linear_weights + hidden @ self.output_weights + self.output_bias
+
+    def save(self, path: Path, **metadata: str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        np.savez_compressed(
+            path,
+            feature_names=np.array(FEATURE_NAMES),
+            **arrays,
+            **{f"meta_{key}": np.array(value) for key, value in metadata.items()},
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "LightingModel":
+        with np.load(path, allow_pickle=False) as data:
+            names = tuple(str(name) for name in data["feature_names"])
+            if names != FEATURE_NAMES:
+                raise ValueError(f"{path} was trained on other cues; retrain it")
+            return cls(
+                **{
+                    name: np.array(data[name], dtype=np.float64)
+                    for name in cls.__dataclass_fields__
+                }
+            )
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> LightingModel | None:
+    """The shipped learned estimator, read once per process; None when there is none."""
+    return LightingModel.load(path) if Path(path).is_file() else None

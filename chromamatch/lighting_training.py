@@ -1,0 +1,361 @@
+"""Train the learned lighting estimator on relit copies of the development faces.
+
+    python -m chromamatch.lighting_training --data /work/shared/data/faces/london \\
+        --out chromamatch/data/lighting_model.npz
+
+Each photo is relit under random lights (chromamatch.relight.random_lighting), half of them
+with a coloured wall behind the person, stored as a JPEG and loaded back as an upload is; it
+also counts once as shot, where the target is no change. Cues are read from the relit pixels
+exactly as ``estimate_lighting`` reads them; only the face landmarks and the person mask are
+computed once per photo, since relighting does not move them. People are split 80/20 by
+identity: the held-out people never reach the fit, and their errors on the targets are
+printed and stored in the model file (bench/lighting_figures.py gives their skin figures).
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from chromamatch.face_landmarks import Face, find_faces
+from chromamatch.image_loading import encode_jpeg, load_image
+from chromamatch.lighting import (
+    MODEL_PATH,
+    LightingModel,
+    lighting_features,
+    targets_from_gains,
+)
+from chromamatch.relight import (
+    lighting_gains,
+    linear_to_srgb8,
+    person_mask,
+    random_lighting,
+    replace_background,
+    srgb8_to_linear,
+)
+from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
+
+SEED = 20240607
+HOLDOUT_SHARE = 0.2
+COPIES_PER_PHOTO = 20
+HELD_OUT_COPIES = 8  # enough for the light's error figures; bench/ has the skin figures
+# An unmodified photo must come out unchanged: its one example counts as this many, and this
+# share of the relit copies are lit within a few percent of daylight (see photo_lights).
+AS_SHOT_WEIGHT = 24.0
+NEAR_NEUTRAL_SHARE = 0.15
+HIDDEN_UNITS = 16
+EPOCHS = 3000
+LEARNING_RATE = 0.01
+WEIGHT_DECAY = 1e-3
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: Path
+    identity: str
+    expression: str
+    ref_lab: np.ndarray  # (3,) the manifest's cheek Lab, measured on the neutral photo
+
+
+@dataclass(frozen=True)
+class RelitSet:
+    """Cues and targets of relit copies, one row per copy, photo by photo."""
+
+    features: np.ndarray  # (n, len(FEATURE_NAMES))
+    # (n, 6): log R/G, log B/G and EV of the light, then of how far the skin sample moved
+    targets: np.ndarray
+    weights: np.ndarray  # (n,)
+
+
+def read_photos(data_dir: Path) -> list[Photo]:
+    with open(Path(data_dir) / "manifest.csv", newline="") as handle:
+        return [
+            Photo(
+                path=Path(data_dir) / row["file"],
+                identity=row["identity"],
+                expression=row["expression"],
+                ref_lab=np.array([float(row[k]) for k in ("ref_L", "ref_a", "ref_b")]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def split_identities(photos: list[Photo], seed: int = SEED) -> tuple[set[str], set[str]]:
+    """(training, held-out) identities: a seeded shuffle, about ``HOLDOUT_SHARE`` held out."""
+    identities = sorted({photo.identity for photo in photos})
+    order = np.random.default_rng(seed).permutation(len(identities))
+    held_out = {identities[i] for i in order[: round(HOLDOUT_SHARE * len(identities))]}
+    return set(identities) - held_out, held_out
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """What relighting does not move, computed once per photo."""
+
+    shot: np.ndarray  # the photo as shot, loaded as the engine loads an upload
+    face: Face
+    linear: np.ndarray  # full-size linear RGB, for relighting
+    person: np.ndarray  # full-size person mask, for the coloured walls
+
+
+def prepare_photo(photo: Photo) -> PreparedPhoto | None:
+    """The photo ready for relighting; None when no face is found in it."""
+    shot = load_image(photo.path.read_bytes()).rgb
+    face = find_faces(shot).face
+    if face is None:
+        return None
+    full = np.asarray(Image.open(photo.path).convert("RGB"))
+    return PreparedPhoto(shot, face, srgb8_to_linear(full), person_mask(full))
+
+
+def photo_lights(
+    photo: Photo, copies: int, seed: int, *, near_neutral_share: float = 0.0
+) -> list[tuple[dict, int]]:
+    """``copies`` random lights for ``photo``, each with a JPEG quality, from a seeded draw.
+
+    ``near_neutral_share`` of them are moved to within a few percent of daylight at a normal
+    exposure: the uniform draws almost never land there, and a photo whose white balance was
+    right must come out as it went in, not off by the model's coarse resolution.
+    """
+    rng = np.random.default_rng([seed, int(photo.identity), photo.expression == "smiling"])
+    lights = []
+    for _ in range(copies):
+        light = random_lighting(rng)
+        if near_neutral_share and rng.random() < near_neutral_share:
+            d65_mired = 1e6 / 6504
+            light |= {
+                "cct_k": 1e6 / rng.uniform(d65_mired - 12, d65_mired + 12),
+                "tint": rng.uniform(-0.01, 0.01),
+                "ev": rng.uniform(-0.15, 0.15),
+            }
+        lights.append((light, int(rng.integers(80, 96))))
+    return lights
+
+
+def relit_upload(prepared: PreparedPhoto, light: dict, quality: int) -> np.ndarray:
+    """The photo relit at full size, stored as a JPEG and loaded back as an upload is."""
+    scene = prepared.linear
+    if light["wall_rgb"] is not None:
+        scene = replace_background(scene, prepared.person, light["wall_rgb"])
+    gains = lighting_gains(light["cct_k"], light["tint"], light["ev"]).astype(np.float32)
+    return load_image(encode_jpeg(linear_to_srgb8(scene * gains), quality=quality)).rgb
+
+
+def relit_copies(photo: Photo, copies: int, seed: int) -> list[dict]:
+    """Cues of ``photo`` as shot and under ``copies`` random lights, read as the engine reads.
+
+    The face is found once, on the photo as shot: relighting does not move it. Returns an
+    empty list when no face is found.
+    """
+    prepared = prepare_photo(photo)
+    if prepared is None:
+        return []
+    rows = [_copy_row(prepared.shot, prepared.face, np.zeros(3))]
+    lights = photo_lights(photo, copies, seed, near_neutral_share=NEAR_NEUTRAL_SHARE)
+    for light, quality in lights:
+        rgb = relit_upload(prepared, light, quality)
+        gains = lighting_gains(light["cct_k"], light["tint"], light["ev"])
+        rows.append(_copy_row(rgb, prepared.face, targets_from_gains(gains)))
+    # What the skin measurement itself moved by: the light, and the darker part of the face
+    # that is all a skin sample keeps once the brighter part has clipped.
+    as_shot_skin = rows[0]["skin_observed"]
+    for row in rows:
+        skin_moved = targets_from_gains(row["skin_observed"] / as_shot_skin)
+        row["targets"] = np.concatenate(
+            [row["light"], skin_moved if np.isfinite(skin_moved).all() else row["light"]]
+        )
+    return rows
+
+
+def _copy_row(rgb: np.ndarray, face: Face, light: np.ndarray) -> dict:
+    skin = sample_skin(rgb, face)
+    return {
+        "features": lighting_features(rgb, face, skin),
+        "light": light,
+        # A light can clip every skin pixel; the cues can still be read then.
+        "skin_observed": (
+            np.asarray(skin_linear_rgb(skin), dtype=np.float64)
+            if len(skin.linear_rgb)
+            else np.full(3, np.nan)
+        ),
+    }
+
+
+def _relit_copies_job(job: tuple[Photo, int, int]) -> tuple[Photo, list[dict]]:
+    photo, copies, seed = job
+    return photo, relit_copies(photo, copies, seed)
+
+
+def build_relit_set(
+    photos: list[Photo],
+    *,
+    copies: int = COPIES_PER_PHOTO,
+    seed: int = SEED,
+    workers: int = 2,
+) -> RelitSet:
+    """Relit copies of every photo, read in ``workers`` processes (rows in photo order)."""
+    jobs = [(photo, copies, seed) for photo in photos]
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_relit_copies_job, jobs, chunksize=2))
+    else:
+        results = [_relit_copies_job(job) for job in jobs]
+    rows, first = [], []
+    for photo, photo_rows in results:
+        if not photo_rows:
+            print(f"no face found in {photo.path.name}; skipped", file=sys.stderr)
+        rows += photo_rows
+        first += [index == 0 for index in range(len(photo_rows))]
+    as_shot = np.array(first, dtype=bool)
+    return RelitSet(
+        features=np.array([row["features"] for row in rows]),
+        targets=np.array([row["targets"] for row in rows]),
+        weights=np.where(as_shot, AS_SHOT_WEIGHT, 1.0),
+    )
+
+
+def fit_model(
+    features: np.ndarray,
+    targets: np.ndarray,
+    weights: np.ndarray,
+    *,
+    hidden: int = HIDDEN_UNITS,
+    epochs: int = EPOCHS,
+    seed: int = SEED,
+) -> LightingModel:
+    """Fit the MLP-with-linear-skip by full-batch Adam on weighted squared error.
+
+    The skip path starts at the ridge solution, so the hidden units only learn what a linear
+    map of the cues cannot (a clipped white patch, a wall that disagrees with the eyes).
+    """
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    x = (features - mean) / scale
+    w = weights / weights.mean()
+    target_mean = np.average(targets, axis=0, weights=w)
+    y = targets - target_mean
+
+    xw = x * w[:, None]
+    ridge = np.linalg.solve(x.T @ xw + 1.0 * np.eye(x.shape[1]), xw.T @ y)
+
+    rng = np.random.default_rng(seed)
+    params = {
+        "linear_weights": ridge,
+        "hidden_weights": rng.normal(0.0, 1.0 / np.sqrt(x.shape[1]), (x.shape[1], hidden)),
+        "hidden_bias": np.zeros(hidden),
+        "output_weights": np.zeros((hidden, y.shape[1])),
+        "output_bias": np.zeros(y.shape[1]),
+    }
+    moments = {name: (np.zeros_like(p), np.zeros_like(p)) for name, p in params.items()}
+    beta1, beta2 = 0.9, 0.999
+    for step in range(1, epochs + 1):
+        # A cosine decay settles the weights instead of leaving them circling the minimum.
+        rate = LEARNING_RATE * 0.5 * (1.0 + np.cos(np.pi * step / epochs))
+        pre = x @ params["hidden_weights"] + params["hidden_bias"]
+        hidden_out = np.tanh(pre)
+        error = (
+            x @ params["linear_weights"]
+            + hidden_out @ params["output_weights"]
+            + params["output_bias"]
+            - y
+        )
+        grad_out = 2.0 * error * w[:, None] / len(x)
+        grad_hidden = (grad_out @ params["output_weights"].T) * (1.0 - hidden_out**2)
+        grads = {
+            "linear_weights": x.T @ grad_out + WEIGHT_DECAY * params["linear_weights"],
+            "hidden_weights": x.T @ grad_hidden + WEIGHT_DECAY * params["hidden_weights"],
+            "hidden_bias": grad_hidden.sum(axis=0),
+            "output_weights": hidden_out.T @ grad_out + WEIGHT_DECAY * params["output_weights"],
+            "output_bias": grad_out.sum(axis=0),
+        }
+        for name, grad in grads.items():
+            m, v = moments[name]
+            m[:] = beta1 * m + (1 - beta1) * grad
+            v[:] = beta2 * v + (1 - beta2) * grad**2
+            m_hat, v_hat = m / (1 - beta1**step), v / (1 - beta2**step)
+            params[name] -= rate * m_hat / (np.sqrt(v_hat) + 1e-8)
+    params["output_bias"] = params["output_bias"] + target_mean
+    return LightingModel(feature_mean=mean, feature_scale=scale, **params)
+
+
+def target_errors(predicted: np.ndarray, targets: np.ndarray) -> dict[str, float]:
+    """Median and p90 of the chromaticity (log units) and EV errors, of the light and skin."""
+    errors = {}
+    for name, first in (("light", 0), ("skin", 3)):
+        difference = predicted[:, first : first + 3] - targets[:, first : first + 3]
+        chroma = np.hypot(difference[:, 0], difference[:, 1])
+        ev = np.abs(difference[:, 2])
+        errors |= {
+            f"{name}_chroma_err_median": float(np.median(chroma)),
+            f"{name}_chroma_err_p90": float(np.percentile(chroma, 90)),
+            f"{name}_ev_err_median": float(np.median(ev)),
+            f"{name}_ev_err_p90": float(np.percentile(ev, 90)),
+        }
+    return errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the .npz")
+    parser.add_argument("--copies", type=int, default=COPIES_PER_PHOTO, help="per photo")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    photos = read_photos(args.data)
+    training, held_out = split_identities(photos, args.seed)
+    print(
+        f"{len(training)} people for training, {len(held_out)} held out; "
+        f"{args.copies} relit copies per photo",
+        file=sys.stderr,
+    )
+    sets = {
+        name: build_relit_set(
+            [photo for photo in photos if photo.identity in people],
+            copies=args.copies if name == "training" else HELD_OUT_COPIES,
+            seed=args.seed,
+            workers=args.workers,
+        )
+        for name, people in (("training", training), ("held_out", held_out))
+    }
+    print(f"copies read in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    model = fit_model(
+        sets["training"].features,
+        sets["training"].targets,
+        sets["training"].weights,
+        seed=args.seed,
+    )
+    figures = {
+        name: target_errors(model.predict(data.features), data.targets)
+        for name, data in sets.items()
+    }
+    model.save(
+        args.out,
+        held_out_identities=",".join(sorted(held_out)),
+        seed=str(args.seed),
+        copies_per_photo=str(args.copies),
+        figures=json.dumps(figures),
+    )
+    for name, errors in figures.items():
+        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in errors.items()), file=sys.stderr)
+    print(
+        f"wrote {args.out} in {time.monotonic() - started:.0f} s; skin figures on the held-out "
+        "people: bench/lighting_figures.py",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""Relit copies of a photo: what a camera without white balance would record under another light.
+
+Used to train and judge the lighting correction (docs/EVALUATION.md "Relit copies"): the photo
+is taken to linear sRGB, its background is optionally swapped for a coloured wall, the whole
+scene is multiplied by the white of a blackbody light relative to D65, tinted on green, scaled
+by 2**EV, clipped as a sensor would, and encoded back to 8-bit sRGB.
+"""
+
+import colorsys
+import threading
+
+import numpy as np
+
+from chromamatch.colour import blackbody_gains, linear_to_srgb, srgb_to_linear
+
+# 8-bit sRGB -> linear is a 256-entry table; linear -> 8-bit goes through a 16-bit table, fine
+# enough that the darkest codes (where sRGB's slope is 12.92) still round to the right value.
+_SRGB8_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
+_LINEAR_STEPS = 65535
+_LINEAR_TO_SRGB8 = np.clip(
+    np.rint(linear_to_srgb(np.arange(_LINEAR_STEPS + 1) / _LINEAR_STEPS) * 255), 0, 255
+).astype(np.uint8)
+
+CCT_RANGE_K = (2500.0, 9500.0)
+TINT_RANGE = (-0.05, 0.05)
+EV_RANGE = (-1.0, 0.7)
+
+_segmenter = None
+_segmenter_lock = threading.Lock()
+
+
+def srgb8_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """Linear sRGB (float32, 0..1) of an 8-bit sRGB image, by table look-up."""
+    return _SRGB8_TO_LINEAR[np.asarray(rgb, dtype=np.uint8)]
+
+
+def linear_to_srgb8(linear: np.ndarray) -> np.ndarray:
+    """8-bit sRGB of linear values, clipping what saturates as a sensor would."""
+    index = np.clip(np.asarray(linear, dtype=np.float32), 0.0, 1.0) * _LINEAR_STEPS + 0.5
+    return _LINEAR_TO_SRGB8[index.astype(np.int32)]
+
+
+def lighting_gains(cct_k: float, tint: float, ev: float) -> np.ndarray:
+    """Linear-RGB multipliers of a light: blackbody white, green tint, exposure."""
+    return blackbody_gains(cct_k) * np.array([1.0, 1.0 + tint, 1.0]) * 2.0**ev
+
+
+def relight(
+    rgb: np.ndarray,
+    *,
+    cct_k: float,
+    tint: float,
+    ev: float,
+    wall_rgb: tuple[int, int, int] | None = None,
+    person_mask: np.ndarray | None = None,
+) -> np.ndarray:
+    """The 8-bit sRGB photo ``rgb`` (H, W, 3) as recorded under another light, unbalanced.
+
+    With ``wall_rgb``, the background (where ``person_mask`` is low; computed when not given)
+    becomes a wall of that sRGB colour, lit by the same light as the person.
+    """
+    linear = srgb8_to_linear(rgb)
+    if wall_rgb is not None:
+        mask = _segment_person(rgb) if person_mask is None else person_mask
+        linear = replace_background(linear, mask, wall_rgb)
+    gains = lighting_gains(cct_k, tint, ev).astype(np.float32)
+    return linear_to_srgb8(linear * gains)
+
+
+def replace_background(
+    linear: np.ndarray, mask: np.ndarray, wall_rgb: tuple[int, int, int]
+) -> np.ndarray:
+    """Put a wall of colour ``wall_rgb`` behind the person, keeping the old backdrop's shading.
+
+    The studio backdrop is darker at the edges and brighter behind the head; carrying that
+    relative shading onto the wall keeps it from looking like a flat cut-out.
+    """
+    mask = np.clip(np.asarray(mask, dtype=np.float32), 0.0, 1.0)[..., None]
+    wall = srgb8_to_linear(np.asarray(wall_rgb, dtype=np.uint8).reshape(1, 1, 3))
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    backdrop = luminance[mask[..., 0] < 0.5]
+    level = float(np.median(backdrop)) if backdrop.size else 0.0
+    shading = np.clip(luminance / level, 0.5, 1.5)[..., None] if level > 0 else 1.0
+    return mask * linear + (1.0 - mask) * wall * shading
+
+
+def person_mask(rgb: np.ndarray) -> np.ndarray:
+    """Where the person is, 0..1 (H, W) float32, from mediapipe's bundled selfie segmentation."""
+    return _segment_person(rgb)
+
+
+# relight() takes a ``person_mask`` argument, which hides the public function inside it.
+def _segment_person(rgb: np.ndarray) -> np.ndarray:
+    global _segmenter
+    with _segmenter_lock:
+        if _segmenter is None:
+            import mediapipe as mp  # a 2 s import: only the generator needs it
+
+            _segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+        result = _segmenter.process(np.ascontiguousarray(rgb, dtype=np.uint8))
+    return np.asarray(result.segmentation_mask, dtype=np.float32)
+
+
+def random_lighting(rng: np.random.Generator) -> dict:
+    """One draw of light for a relit copy: ``relight(rgb, **random_lighting(rng))``.
+
+    The temperature is uniform in mired (1e6 / K), how people perceive and filters shift
+    colour temperature, so warm indoor lights are not under-drawn against the cool end.
+    Half of the draws put a painted wall of a random colour behind the person.
+    """
+    low_mired, high_mired = 1e6 / CCT_RANGE_K[1], 1e6 / CCT_RANGE_K[0]
+    lighting = {
+        "cct_k": float(1e6 / rng.uniform(low_mired, high_mired)),
+        "tint": float(rng.uniform(*TINT_RANGE)),
+        "ev": float(rng.uniform(*EV_RANGE)),
+        "wall_rgb": None,
+    }
+    if rng.random() < 0.5:
+        red, green, blue = colorsys.hsv_to_rgb(
+            rng.random(), rng.uniform(0.15, 0.75), rng.uniform(0.35, 0.95)
+        )
+        lighting["wall_rgb"] = tuple(int(round(255 * c)) for c in (red, green, blue))
+    return lighting

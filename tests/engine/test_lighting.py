@@ -1,0 +1,149 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from chromamatch import colour
+from chromamatch.face_landmarks import find_faces
+from chromamatch.image_loading import encode_jpeg, load_image
+from chromamatch.lighting import (
+    FEATURE_NAMES,
+    MODEL_PATH,
+    LightingEstimate,
+    LightingModel,
+    correct_linear_rgb,
+    estimate_lighting,
+    gains_from_targets,
+    lighting_features,
+    targets_from_gains,
+)
+from chromamatch.relight import lighting_gains, person_mask, relight
+from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
+
+
+def _held_out_photo(faces_dir) -> str:
+    """A neutral photo of someone the shipped model never saw."""
+    with np.load(MODEL_PATH, allow_pickle=False) as model:
+        identity = sorted(str(model["meta_held_out_identities"]).split(","))[0]
+    return f"images/{identity}_03.jpg"
+
+
+@pytest.fixture(scope="module")
+def held_out(shared_faces):
+    path = shared_faces / _held_out_photo(shared_faces)
+    full = np.asarray(Image.open(path).convert("RGB"))
+    return {"full": full, "mask": person_mask(full), "shot": load_image(path.read_bytes()).rgb}
+
+
+def _skin_ita(rgb: np.ndarray, method: str | None) -> tuple[float, LightingEstimate | None]:
+    face = find_faces(rgb).face
+    skin = sample_skin(rgb, face)
+    linear = skin_linear_rgb(skin)
+    estimate = None
+    if method is not None:
+        estimate = estimate_lighting(rgb, face, skin, method=method)
+        linear = correct_linear_rgb(linear, estimate)
+    lab = colour.linear_rgb_to_lab(linear)
+    return float(colour.ita_degrees(lab[0], lab[2])), estimate
+
+
+def _upload(rgb: np.ndarray) -> np.ndarray:
+    return load_image(encode_jpeg(rgb, quality=92)).rgb
+
+
+def test_it_divides_colours_by_the_gains():
+    estimate = LightingEstimate(
+        gains=np.array([2.0, 1.0, 0.5]),
+        cct_k=3000,
+        exposure_ev=0.0,
+        cast_strength=0.9,
+        confidence=0.8,
+        method="rule",
+    )
+    corrected = correct_linear_rgb(np.array([[0.4, 0.2, 0.1]]), estimate)
+    assert corrected == pytest.approx(np.array([[0.2, 0.2, 0.2]]))
+
+
+def test_it_turns_gains_into_targets_and_back():
+    gains = np.array([1.7, 0.9, 0.4])
+    assert gains_from_targets(*targets_from_gains(gains)) == pytest.approx(gains)
+    assert targets_from_gains(np.ones(3)) == pytest.approx(np.zeros(3))
+
+
+def test_it_loads_the_shipped_weights_without_pickle():
+    with np.load(MODEL_PATH, allow_pickle=False) as data:
+        assert tuple(str(n) for n in data["feature_names"]) == FEATURE_NAMES
+    model = LightingModel.load(MODEL_PATH)
+    prediction = model.predict(np.zeros((2, len(FEATURE_NAMES))))
+    assert prediction.shape == (2, 6)
+    assert np.isfinite(prediction).all()
+
+
+def test_it_refuses_weights_trained_on_other_cues(tmp_path):
+    model = LightingModel.load(MODEL_PATH)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["feature_names"] = arrays["feature_names"][::-1]
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="other cues"):
+        LightingModel.load(path)
+
+
+def test_it_selects_the_rule_based_baseline_or_the_learned_estimator(held_out):
+    rgb = held_out["shot"]
+    face = find_faces(rgb).face
+    skin = sample_skin(rgb, face)
+    assert estimate_lighting(rgb, face, skin, method="rule").method == "rule"
+    assert estimate_lighting(rgb, face, skin, method="learned").method == "learned"
+    assert estimate_lighting(rgb, face, skin).method == "learned"
+    with pytest.raises(ValueError, match="unknown lighting method"):
+        estimate_lighting(rgb, face, skin, method="magic")
+    assert len(lighting_features(rgb, face, skin)) == len(FEATURE_NAMES)
+
+
+def test_it_leaves_a_photo_as_shot_as_it_is(held_out):
+    ita_uncorrected, _ = _skin_ita(held_out["shot"], None)
+    ita, estimate = _skin_ita(held_out["shot"], "learned")
+    assert abs(estimate.exposure_ev) < 0.1
+    assert estimate.cast_strength < 0.05
+    assert abs(ita - ita_uncorrected) < 1.5
+
+
+def test_it_sees_no_cast_in_a_photo_as_shot_with_the_rules_too(held_out):
+    _, estimate = _skin_ita(held_out["shot"], "rule")
+    assert estimate.cast_strength < 0.1
+    assert 6000 < estimate.cct_k < 7500
+
+
+@pytest.mark.parametrize(
+    ("light", "tolerance"),
+    [
+        ({"cct_k": 2900, "tint": 0.02, "ev": -0.4}, 6),
+        ({"cct_k": 4200, "tint": -0.03, "ev": 0.3, "wall_rgb": (60, 110, 170)}, 6),
+        ({"cct_k": 8000, "tint": 0.0, "ev": -0.8, "wall_rgb": (200, 150, 90)}, 6),
+    ],
+)
+def test_it_takes_the_light_out_of_a_relit_face(held_out, light, tolerance):
+    ita_as_shot, _ = _skin_ita(held_out["shot"], None)
+    relit = _upload(relight(held_out["full"], person_mask=held_out["mask"], **light))
+    ita_uncorrected, _ = _skin_ita(relit, None)
+    ita, estimate = _skin_ita(relit, "learned")
+    assert abs(ita_uncorrected - ita_as_shot) > tolerance + 5  # the light did move the skin
+    assert abs(ita - ita_as_shot) < tolerance
+    assert abs(estimate.cct_k - light["cct_k"]) < 0.2 * light["cct_k"]
+    # Exposure is the light's luminance: a warm lamp at the same EV brightens the picture.
+    light_ev = targets_from_gains(lighting_gains(light["cct_k"], light["tint"], light["ev"]))[2]
+    assert abs(estimate.exposure_ev - light_ev) < 0.15
+
+
+@pytest.mark.parametrize("method", ["learned", "rule"])
+def test_it_reports_a_warm_cast(held_out, method):
+    relit = _upload(relight(held_out["full"], cct_k=2700, tint=0.0, ev=-0.7))
+    face = find_faces(relit).face
+    estimate = estimate_lighting(relit, face, sample_skin(relit, face), method=method)
+    assert 2500 < estimate.cct_k < 3200
+    assert estimate.cast_strength > 0.8
+    assert 0.0 <= estimate.confidence <= 1.0
+    if method == "learned":  # the rule's exposure, from the eye whites alone, is too rough
+        assert -0.6 < estimate.exposure_ev < -0.2  # the light's luminance: -0.7 EV + 0.31
