@@ -11,7 +11,7 @@ PIP := $(PY) -m pip install --disable-pip-version-check --quiet
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run dev test lint venv dev-venv lock mlflow-ui
+.PHONY: run dev test lint venv dev-venv lock mlflow-ui eval bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ dev: run
 # The suite keeps its files (SQLite test database, file queue) apart from `make run`'s.
 test: dev-venv
 	CHROMAMATCH_VAR_DIR="$(CURDIR)/var/test" $(PY) -m pytest $(PYTEST_ARGS)
+
+# Engine figures of ../shared/docs/EVALUATION.md on the development faces -> docs/evaluation.md
+eval: venv
+	$(PY) -m chromamatch evaluate
+
+# Engine speed and memory, one core -> docs/benchmarks.md
+bench: dev-venv
+	taskset -c 0 $(PY) bench/engine_speed.py
 
 lint: dev-venv
 	$(VENV)/bin/pre-commit run --all-files

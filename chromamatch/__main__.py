@@ -1,0 +1,5 @@
+import sys
+
+from chromamatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,169 @@
+"""The whole analysis of one photo: bytes in, the engine dictionary of INTERFACES.md out.
+
+Part 1 measures the skin (faces, skin sampling, lighting, tone); part 2 reads eyes, hair and
+face shape under the same lighting correction and turns the colouring into a season, a
+palette and advice. ``timings`` records each part, so benchmarks can hold each to its budget.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from chromamatch import colour, tone
+from chromamatch.errors import AnalysisError
+from chromamatch.eye_colour import eye_colour
+from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, find_faces
+from chromamatch.face_shape import face_shape
+from chromamatch.hair_colour import hair_colour
+from chromamatch.image_loading import load_image
+from chromamatch.lighting import correct_linear_rgb, estimate_lighting
+from chromamatch.palette import engine_palette, season_palette
+from chromamatch.quality import assess_quality
+from chromamatch.recommendations import recommendations
+from chromamatch.relight import person_mask
+from chromamatch.season import Colouring, Season, classify_season
+from chromamatch.skin_sampling import sample_skin, skin_debug_picture, skin_linear_rgb
+
+# Colour needs far fewer pixels than the photo has: a face 200+ px wide gives cheek patches of
+# a few hundred pixels. Decoding a 1350 px JPEG at half size (and a 12 MP one at an eighth)
+# is what keeps the engine within its time budget.
+ANALYSIS_SIDE_PX = 720
+# A face narrower than this in the analysed copy is looked at again at the photo's full
+# resolution (a small face in a large frame), up to the loader's own limits.
+WANTED_FACE_WIDTH_PX = 200
+# The person mask (hair, drape) is computed on a small copy; segmentation needs no detail.
+_MASK_SIDE_PX = 256
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What the analysis measured, kept for pictures (drape, debug) and colour checks."""
+
+    result: dict
+    rgb: np.ndarray
+    face: Face
+    season: Season
+    skin_lab: np.ndarray
+    mask: np.ndarray
+    skin_debug: np.ndarray | None = field(default=None, repr=False)
+
+
+def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurement:
+    """Analyse one photo; raise AnalysisError when it cannot be analysed."""
+    started = time.perf_counter()
+    image = load_image(data, max_side=ANALYSIS_SIDE_PX)
+    search = find_faces(image.rgb)
+    if search.face is not None and search.face.width < WANTED_FACE_WIDTH_PX and image.scale < 1:
+        wanted_side = ANALYSIS_SIDE_PX * WANTED_FACE_WIDTH_PX / search.face.width
+        image = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_SIDE_PX)))
+        search = find_faces(image.rgb)
+    if search.face is None:
+        raise AnalysisError("no_face")
+    face = search.face
+    if face.width < MIN_FACE_WIDTH_PX:
+        raise AnalysisError("face_too_small")
+
+    rgb = image.rgb
+    skin = sample_skin(rgb, face)
+    lighting = estimate_lighting(rgb, face, skin)
+    skin_lab = colour.linear_rgb_to_lab(correct_linear_rgb(skin_linear_rgb(skin), lighting))
+    skin_tone = tone.skin_tone(skin_lab)
+    undertone = tone.undertone(skin_lab)
+    warnings, score = assess_quality(
+        rgb,
+        face,
+        faces_count=search.count,
+        exposure_ev=lighting.exposure_ev,
+        cast_strength=lighting.cast_strength,
+    )
+    skin_done = time.perf_counter()
+
+    mask = _person_mask(rgb)
+    eyes = eye_colour(rgb, face, lighting)
+    hair = hair_colour(rgb, face, lighting, person_mask=mask, skin=skin)
+    if hair is None:
+        warnings.append("hair_not_visible")
+    shape = face_shape(face)
+    season = classify_season(
+        Colouring(
+            skin_lab=skin_lab,
+            undertone=undertone.label,
+            hue_deviation=undertone.hue_deviation,
+            chroma_deviation=undertone.chroma_deviation,
+            eye_lab=eyes.lab if eyes else None,
+            hair_lab=hair.lab if hair else None,
+        )
+    )
+    advice = recommendations(
+        season=season,
+        skin=skin_tone,
+        undertone=undertone.label,
+        face_shape=shape.label,
+        eye_label=eyes.label if eyes else None,
+        hair_label=hair.label if hair else None,
+    )
+    finished = time.perf_counter()
+
+    result = {
+        "file": filename,
+        "ok": True,
+        "faces": search.count,
+        # In the pixels of the photo as stored, not of the downscaled copy analysed.
+        "face_box": [round(v / image.scale) for v in face.box],
+        "skin": skin_tone.as_dict(),
+        "undertone": undertone.as_dict(),
+        "lighting": {
+            "cct_k": int(lighting.cct_k),
+            "exposure_ev": round(float(lighting.exposure_ev), 2),
+            "corrected": True,
+            "confidence": round(float(lighting.confidence), 2),
+            "method": lighting.method,
+        },
+        "eyes": eyes.as_dict() if eyes else None,
+        "hair": hair.as_dict() if hair else None,
+        "face_shape": shape.as_dict(),
+        "season": season.as_dict(),
+        "palette": engine_palette(season.label),
+        "recommendations": advice,
+        "quality": {"warnings": warnings, "score": round(float(score), 2)},
+        "timings": {
+            "skin_ms": round((skin_done - started) * 1000, 1),
+            "colouring_and_advice_ms": round((finished - skin_done) * 1000, 1),
+        },
+        "ms": round((finished - started) * 1000, 1),
+    }
+    return Measurement(
+        result=result,
+        rgb=rgb,
+        face=face,
+        season=season,
+        skin_lab=skin_lab,
+        mask=mask,
+        skin_debug=skin_debug_picture(rgb, skin) if debug else None,
+    )
+
+
+def analyze(data: bytes, *, filename: str = "") -> dict:
+    """The engine dictionary for one photo; a photo that cannot be analysed is ``ok: false``."""
+    try:
+        return measure(data, filename=filename).result
+    except AnalysisError as error:
+        return failure(filename, error)
+
+
+def failure(filename: str, error: AnalysisError) -> dict:
+    return {"file": filename, "ok": False, "error": error.as_dict()}
+
+
+def drape_colours(season: Season) -> tuple[list[dict], list[dict]]:
+    """The three best and three worst colours of a season, as ``{"hex", "name"}``."""
+    palette = season_palette(season.label)
+    return palette["best"][:3], palette["avoid"][:3]
+
+
+def _person_mask(rgb: np.ndarray) -> np.ndarray:
+    scale = min(1.0, _MASK_SIDE_PX / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return person_mask(small)

@@ -1,0 +1,151 @@
+"""``python -m chromamatch``: analyse photos, drape, check a colour, evaluate the engine."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from chromamatch.errors import AnalysisError
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    # Imported here so `--help` and usage errors answer at once, without loading mediapipe.
+    from PIL import Image
+
+    from chromamatch.analysis import failure, measure
+
+    status = 0
+    for name in args.images:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            status = 1
+            line = {
+                "file": name,
+                "ok": False,
+                "error": {
+                    "code": "unreadable_file",
+                    "message": f"Cannot read the file: {exc.strerror}.",
+                },
+            }
+        else:
+            try:
+                measurement = measure(data, filename=name, debug=args.debug is not None)
+                line = measurement.result
+                if args.debug is not None:
+                    args.debug.mkdir(parents=True, exist_ok=True)
+                    Image.fromarray(measurement.skin_debug).save(
+                        args.debug / f"{path.stem}.skin.png"
+                    )
+            except AnalysisError as error:
+                line = failure(name, error)
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        else:
+            print(_human(line), flush=True)
+    return status
+
+
+def _human(line: dict) -> str:
+    if not line["ok"]:
+        return f"{line['file']}: {line['error']['message']}"
+    skin = line["skin"]
+    parts = [
+        f"skin {skin['hex']} (Monk {skin['mst']}, ITA {skin['ita']}, {skin['ita_category']}, "
+        f"Fitzpatrick {skin['fitzpatrick']})",
+        f"undertone {line['undertone']['label']}",
+        f"light {line['lighting']['cct_k']} K, {line['lighting']['exposure_ev']:+} EV",
+    ]
+    if line["quality"]["warnings"]:
+        parts.append("warnings: " + ", ".join(line["quality"]["warnings"]))
+    return f"{line['file']}: " + "; ".join(parts)
+
+
+def _measure_or_exit(path: Path):
+    """The measurement of one photo for the single-photo commands; exit 1 with the reason."""
+    from chromamatch.analysis import measure
+
+    try:
+        return measure(path.read_bytes(), filename=str(path))
+    except OSError as exc:
+        sys.exit(f"{path}: cannot read the file: {exc.strerror}.")
+    except AnalysisError as error:
+        sys.exit(f"{path}: {error.message}")
+
+
+def _drape(args: argparse.Namespace) -> int:
+    from chromamatch.analysis import drape_colours
+    from chromamatch.drape import drape_png
+
+    measurement = _measure_or_exit(args.image)
+    best, worst = drape_colours(measurement.season)
+    args.output.write_bytes(drape_png(measurement.rgb, measurement.face, best=best, worst=worst))
+    print(f"{args.output}: {measurement.season.label}; best {', '.join(c['name'] for c in best)}")
+    return 0
+
+
+def _color_check(args: argparse.Namespace) -> int:
+    from chromamatch.color_check import color_check
+    from chromamatch.colour import hex_to_rgb8
+
+    try:
+        hex_to_rgb8(args.hex)  # a usage error answers before the photo is analysed
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    measurement = _measure_or_exit(args.image)
+    check = color_check(args.hex, season=measurement.season, skin_lab=measurement.skin_lab)
+    if args.json:
+        print(json.dumps(check, ensure_ascii=False))
+    else:
+        print(f"{check['hex']}: {check['score']}/100 ({check['verdict']}). {check['why']}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from chromamatch.evaluation import run_evaluation
+
+    run_evaluation(data_dir=args.data, out=args.out, quick=args.quick)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m chromamatch", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="analyse photos")
+    analyze.add_argument("images", nargs="+", metavar="IMAGE")
+    analyze.add_argument("--json", action="store_true", help="one JSON object per file, per line")
+    analyze.add_argument(
+        "--debug", type=Path, metavar="DIR", help="write a picture of the skin pixels used"
+    )
+    analyze.set_defaults(run=_analyze)
+
+    drape = commands.add_parser("drape", help="the virtual draping picture of one photo")
+    drape.add_argument("image", type=Path, metavar="IMAGE")
+    drape.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.png")
+    drape.set_defaults(run=_drape)
+
+    check = commands.add_parser("color-check", help="how well a colour suits the person")
+    check.add_argument("image", type=Path, metavar="IMAGE")
+    check.add_argument("hex", metavar="'#aabbcc'")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(run=_color_check)
+
+    evaluate = commands.add_parser("evaluate", help="compute the figures of EVALUATION.md")
+    evaluate.add_argument(
+        "--data",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "data" / "faces" / "london",
+        help="a folder with manifest.csv (default: ../shared/data/faces/london)",
+    )
+    evaluate.add_argument("--out", type=Path, default=Path("docs/evaluation.md"))
+    evaluate.add_argument("--quick", action="store_true", help="fewer relit copies, for a look")
+    evaluate.set_defaults(run=_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,127 @@
+"""The whole engine on real photographs and on files it must refuse."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from chromamatch import relight
+from chromamatch.analysis import analyze
+from chromamatch.bad_inputs import bad_inputs
+from chromamatch.evaluation import load_manifest, no_face_pictures
+from chromamatch.image_loading import encode_jpeg
+
+EXPECTED_CODES = {
+    "empty": "unsupported_format",
+    "random_bytes": "unsupported_format",
+    "text": "unsupported_format",
+    "html_named_jpg": "unsupported_format",
+    "pdf": "unsupported_format",
+    "gif": "unsupported_format",
+    "bmp": "unsupported_format",
+    "truncated_jpeg": "corrupt_image",
+    "jpeg_header_60000x60000": "image_too_large",
+    "png_bomb_900_megapixels": "image_too_large",
+}
+
+
+@pytest.fixture(scope="module")
+def photos(shared_faces):
+    return {p.file: p for p in load_manifest(shared_faces)}
+
+
+def test_every_bad_file_gets_its_error_code():
+    answers = {name: analyze(data, filename=name) for name, data in bad_inputs().items()}
+
+    assert {name: a["error"]["code"] for name, a in answers.items()} == EXPECTED_CODES
+    assert all(not a["ok"] and a["error"]["message"] for a in answers.values())
+
+
+@pytest.mark.parametrize("name", sorted(no_face_pictures()))
+def test_a_picture_without_a_face_is_refused_as_no_face(name):
+    answer = analyze(no_face_pictures()[name], filename=name)
+
+    assert answer == {"file": name, "ok": False, "error": answer["error"]}
+    assert answer["error"]["code"] == "no_face"
+
+
+def test_a_group_photo_counts_its_faces_and_warns(photos):
+    tiles = [photos[f"images/{n}_03.jpg"].data for n in ("001", "061", "036")]
+    canvas = Image.new("RGB", (1800, 720), (128, 128, 128))
+    for i, data in enumerate(tiles):
+        canvas.paste(Image.open(io.BytesIO(data)).resize((560, 560)), (20 + i * 600, 160))
+
+    answer = analyze(encode_jpeg(np.asarray(canvas)))
+
+    assert answer["ok"]
+    assert answer["faces"] == 3
+    assert "multiple_faces" in answer["quality"]["warnings"]
+
+
+def test_skin_as_shot_agrees_with_the_reference_over_a_sample(photos):
+    # Every fifth neutral photo: light, medium and dark skin alike (no hand-picking).
+    sample = [p for p in photos.values() if p.expression == "neutral"][::5]
+
+    errors = [abs(analyze(p.data)["skin"]["ita"] - p.ref_ita) for p in sample]
+
+    assert len(errors) >= 15
+    assert np.median(errors) < 4.5
+    assert max(errors) < 20
+
+
+@pytest.mark.parametrize(
+    ("cct_k", "ev", "wall"),
+    [
+        (2700, -0.5, None),
+        (4000, 0.3, (60, 140, 70)),
+        (8500, -0.8, None),
+        (3200, 0.0, (200, 60, 60)),
+    ],
+)
+def test_skin_under_another_light_stays_close_to_the_reference(photos, cct_k, ev, wall):
+    photo = photos["images/061_03.jpg"]
+    rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
+    lit = relight.relight(rgb, cct_k=cct_k, tint=0.0, ev=ev, wall_rgb=wall)
+
+    answer = analyze(encode_jpeg(lit, quality=92))
+
+    assert answer["ok"], answer
+    assert abs(answer["skin"]["ita"] - photo.ref_ita) < 12
+    assert answer["lighting"]["corrected"] is True
+
+
+def test_a_result_carries_every_field_of_the_contract(photos):
+    answer = analyze(photos["images/036_03.jpg"].data, filename="036_03.jpg")
+
+    assert answer["ok"]
+    assert answer["eyes"]["label"] in {
+        "dark brown",
+        "brown",
+        "amber",
+        "hazel",
+        "green",
+        "blue",
+        "grey",
+    }
+    assert answer["hair"]["label"] in {
+        "black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white"
+    }  # fmt: skip
+    assert answer["face_shape"]["label"] in {
+        "oval",
+        "round",
+        "square",
+        "heart",
+        "oblong",
+        "diamond",
+    }
+    assert answer["face_shape"]["measurements"]["length_to_width"] > 1
+    assert answer["season"]["label"].endswith(answer["season"]["family"])
+    assert answer["season"]["why"]
+    palette = answer["palette"]
+    assert len(palette["best"]) >= 16 and len(palette["neutrals"]) >= 6
+    assert len(palette["avoid"]) >= 6 and palette["metals"]
+    assert all(item["why"] for item in answer["recommendations"])
+    assert {item["category"] for item in answer["recommendations"]} >= {
+        "clothing", "makeup", "glasses", "hair", "jewellery"
+    }  # fmt: skip
