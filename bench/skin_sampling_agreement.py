@@ -33,12 +33,16 @@ from chromamatch.skin_sampling import (  # noqa: E402
 )
 
 DEFAULT_DATASET = REPO.parent / "shared" / "data" / "faces" / "london"
+# The lighting model's held-out people: figures on them show what generalises to new faces.
+LIGHTING_MODEL = REPO / "chromamatch" / "data" / "lighting_model.npz"
 
 
 def main(dataset: Path) -> None:
     with open(dataset / "manifest.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    errors, itas, refs, expressions, worst = [], [], [], [], []
+    with np.load(LIGHTING_MODEL, allow_pickle=False) as model:
+        held_out = set(str(model["meta_held_out_identities"]).split(","))
+    errors, itas, refs, expressions, worst, held = [], [], [], [], [], []
     find_ms, sample_ms, whites_ms, quality_ms = [], [], [], []
     for row in rows:
         rgb = load_image((dataset / row["file"]).read_bytes()).rgb
@@ -66,6 +70,7 @@ def main(dataset: Path) -> None:
         refs.append(reference)
         errors.append(abs(ita - reference))
         expressions.append(row["expression"])
+        held.append(row["identity"] in held_out)
         worst.append((abs(ita - reference), row["file"], ita, reference))
 
     errors = np.array(errors)
@@ -76,6 +81,13 @@ def main(dataset: Path) -> None:
         chosen = errors[expressions == expression]
         print(f"  {expression}: median {np.median(chosen):.2f} deg over {len(chosen)}")
     print(f"Spearman ITA vs ref_ita: {spearmanr(itas, refs).statistic:.3f}")
+    held = np.array(held)
+    print(
+        f"held-out people ({held.sum()} images): median {np.median(errors[held]):.2f} deg"
+        f" (p90 {np.percentile(errors[held], 90):.2f}),"
+        f" Spearman {spearmanr(np.array(itas)[held], np.array(refs)[held]).statistic:.3f};"
+        f" others median {np.median(errors[~held]):.2f} deg"
+    )
     print(f"find_faces median {np.median(find_ms[1:]):.1f} ms CPU (the first call builds graphs)")
     print(f"sample_skin + skin_linear_rgb median {np.median(sample_ms):.2f} ms CPU")
     print(f"sclera + teeth median {np.median(whites_ms):.2f} ms CPU")

@@ -10,6 +10,7 @@ from chromamatch.image_loading import load_image
 from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
     REGIONS,
+    SkinSample,
     sample_skin,
     sclera_linear_rgb,
     skin_debug_picture,
@@ -111,3 +112,18 @@ def test_it_refuses_to_summarise_a_face_with_no_bare_skin(shared_faces):
     with pytest.raises(AnalysisError) as refused:
         skin_linear_rgb(sample)
     assert refused.value.code == "no_face"
+
+
+def test_it_summarises_the_cheeks_by_their_median_in_cielab_as_the_reference_does():
+    rng = np.random.default_rng(3)
+    # Shaded skin: a spread of lightness with the colour moving along it, as on a real cheek.
+    shade = rng.uniform(0.2, 1.0, 400)
+    linear = np.stack([0.5 * shade, 0.3 * shade**1.3, 0.2 * shade**1.6], axis=1)
+    regions = np.where(np.arange(400) < 300, REGIONS.index("cheeks"), REGIONS.index("chin"))
+    sample = SkinSample(linear, np.zeros((2, 2), bool), {}, regions)
+
+    lab = linear_rgb_to_lab(skin_linear_rgb(sample))
+
+    expected = np.median(linear_rgb_to_lab(linear[:300]), axis=0)
+    assert lab == pytest.approx(expected, abs=1e-6)
+    assert not np.allclose(lab, linear_rgb_to_lab(np.median(linear[:300], axis=0)), atol=0.1)
