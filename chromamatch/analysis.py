@@ -17,7 +17,7 @@ from chromamatch.eye_colour import eye_colour
 from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, find_faces
 from chromamatch.face_shape import face_shape
 from chromamatch.hair_colour import hair_colour
-from chromamatch.image_loading import load_image
+from chromamatch.image_loading import ANALYSIS_MAX_SIDE, load_image
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import engine_palette, season_palette
 from chromamatch.quality import assess_quality
@@ -26,12 +26,8 @@ from chromamatch.relight import person_mask
 from chromamatch.season import Colouring, Season, classify_season
 from chromamatch.skin_sampling import sample_skin, skin_debug_picture, skin_linear_rgb
 
-# Colour needs far fewer pixels than the photo has: a face 200+ px wide gives cheek patches of
-# a few hundred pixels. Decoding a 1350 px JPEG at half size (and a 12 MP one at an eighth)
-# is what keeps the engine within its time budget.
-ANALYSIS_SIDE_PX = 720
-# A face narrower than this in the analysed copy is looked at again at the photo's full
-# resolution (a small face in a large frame), up to the loader's own limits.
+# A face narrower than this in the analysed copy is looked at again at a higher resolution
+# (a small face in a large frame), up to four times the usual analysis size.
 WANTED_FACE_WIDTH_PX = 200
 # The person mask (hair, drape) is computed on a small copy; segmentation needs no detail.
 _MASK_SIDE_PX = 256
@@ -53,11 +49,11 @@ class Measurement:
 def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurement:
     """Analyse one photo; raise AnalysisError when it cannot be analysed."""
     started = time.perf_counter()
-    image = load_image(data, max_side=ANALYSIS_SIDE_PX)
+    image = load_image(data)
     search = find_faces(image.rgb)
     if search.face is not None and search.face.width < WANTED_FACE_WIDTH_PX and image.scale < 1:
-        wanted_side = ANALYSIS_SIDE_PX * WANTED_FACE_WIDTH_PX / search.face.width
-        image = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_SIDE_PX)))
+        wanted_side = ANALYSIS_MAX_SIDE * WANTED_FACE_WIDTH_PX / search.face.width
+        image = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_MAX_SIDE)))
         search = find_faces(image.rgb)
     if search.face is None:
         raise AnalysisError("no_face")

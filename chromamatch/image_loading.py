@@ -23,6 +23,11 @@ MAX_PIXELS = 50_000_000
 """Largest picture decoded, in pixels (50 megapixels), checked from the header."""
 
 MIN_SIDE = 200
+# The size every photo is analysed at (longest side), by the engine and by the training of its
+# lighting estimator alike: the estimator's cues (percentiles, pixel counts) are learned at
+# this scale. 1280 px measured closer to the reference skin than 720 px (median ITA error 3.3
+# against 3.6 degrees on the development set) for about 2 ms more.
+ANALYSIS_MAX_SIDE = 1280
 """Smallest shorter side accepted, in pixels: below it a face has too few pixels to measure."""
 
 # A grey picture stored as RGB keeps a channel spread of a step or two from JPEG rounding; real
@@ -61,7 +66,7 @@ class LoadedImage:
     scale: float
 
 
-def load_image(data: bytes, *, max_side: int = 1280) -> LoadedImage:
+def load_image(data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE) -> LoadedImage:
     """Decode an uploaded JPEG, PNG, WEBP or HEIC photo, or raise ``AnalysisError``."""
     if max_side < 1:
         raise ValueError(f"max_side must be at least 1, not {max_side}")
