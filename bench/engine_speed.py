@@ -93,7 +93,17 @@ def time_stone(inputs: dict[str, list[bytes]]) -> dict[str, dict]:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(STONE_VENV)], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "skin-tone-classifier==1.2.6"], check=True
+            # stone 1.2.6 predates OpenCV 5, which dropped the cascade classifier it uses.
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "skin-tone-classifier==1.2.6",
+                "opencv-python<5",
+            ],
+            check=True,
         )
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
