@@ -6,8 +6,11 @@ For each held-out person (the model file names them), the neutral photo is relit
 lights (half with a coloured wall), stored as a JPEG and loaded back as an upload is; then the
 engine's own steps run on every copy: find_faces, sample_skin, estimate_lighting (learned and
 rule-based), correct_linear_rgb of skin_linear_rgb, CIELAB, ITA. The photos as shot (neutral
-and smiling) go through the same steps. Figures compare with the manifest's reference, as
-docs/EVALUATION.md defines them; "none" is the skin with no correction, for scale.
+and smiling) go through the same steps, and so does each neutral photo framed otherwise as
+chromamatch.evaluation.format_variants frames it (shrunk to 480 px; pasted small into a 12 MP
+frame of its backdrop colour, loaded as analysis.measure loads it). Figures compare with the
+manifest's reference, as docs/EVALUATION.md defines them; "none" is the skin with no
+correction, for scale.
 """
 
 import argparse
@@ -17,12 +20,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import colour  # noqa: E402
 from chromamatch.face_landmarks import find_faces  # noqa: E402
+from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     FEATURE_NAMES,
     MODEL_PATH,
@@ -33,6 +38,7 @@ from chromamatch.lighting import (  # noqa: E402
     targets_from_gains,
 )
 from chromamatch.lighting_training import (  # noqa: E402
+    load_as_analysed,
     photo_lights,
     prepare_photo,
     read_photos,
@@ -43,6 +49,20 @@ from chromamatch.skin_sampling import sample_skin, skin_linear_rgb  # noqa: E402
 
 BENCH_SEED = 7  # not the training seed: these lights were never drawn for training
 METHODS = ("learned", "rule", "none")
+FRAMINGS = ("480px", "small_in_12mp")
+
+
+def framed(full: np.ndarray, framing: str) -> np.ndarray:
+    """The photo as evaluation.format_variants frames it, loaded as analysis.measure loads it."""
+    if framing == "480px":
+        small = Image.fromarray(full)
+        small.thumbnail((480, 480), Image.Resampling.LANCZOS)
+        picture = np.asarray(small)
+    else:
+        picture = np.empty((3024, 4032, 3), dtype=np.uint8)
+        picture[:] = full[5, 5]
+        picture[837 : 837 + full.shape[0], 1341 : 1341 + full.shape[1]] = full
+    return load_as_analysed(encode_jpeg(picture, quality=92))[0]
 
 
 def held_out_identities(model_path: Path) -> set[str]:
@@ -58,13 +78,15 @@ def measure(photos, copies: int) -> list[dict]:
         if prepared is None:
             print(f"no face in {photo.path.name}", file=sys.stderr)
             continue
-        uploads = [(prepared.shot, None)]
+        uploads = [(prepared.shot, None, None)]
         if photo.expression == "neutral":
+            full = np.asarray(Image.open(photo.path).convert("RGB"))
+            uploads += [(framed(full, framing), None, framing) for framing in FRAMINGS]
             uploads += [
-                (relit_upload(prepared, light, quality), light)
+                (relit_upload(prepared, light, quality), light, None)
                 for light, quality in photo_lights(photo, copies, BENCH_SEED)
             ]
-        for rgb, light in uploads:
+        for rgb, light, framing in uploads:
             face = find_faces(rgb).face
             skin = sample_skin(rgb, face) if face is not None else None
             true_cct, true_ev = 6504.0, 0.0
@@ -73,7 +95,8 @@ def measure(photos, copies: int) -> list[dict]:
                 true_cct, true_ev = light["cct_k"], float(targets_from_gains(gains)[2])
             base = {
                 "file": photo.path.name,
-                "as_shot": light is None,
+                "as_shot": light is None and framing is None,
+                "framing": framing,
                 "wall": bool(light and light["wall_rgb"] is not None),
                 "ref_lab": photo.ref_lab,
             }
@@ -109,9 +132,22 @@ def figures(records: list[dict], method: str) -> dict:
         ref_ita = colour.ita_degrees(ref[:, 0], ref[:, 2])
         return np.abs(ita - ref_ita), colour.ciede2000(lab, ref), len(rows) - len(ok)
 
-    relit = pick(as_shot=False)
+    relit = pick(as_shot=False, framing=None)
     ita_err, de00, refused = skin_errors(relit)
     shot_err, _, _ = skin_errors(pick(as_shot=True))
+    # The same photo framed otherwise should read as the photo as shot, through this method.
+    as_shot_lab = {r["file"]: r["lab"] for r in pick(as_shot=True)}
+    reframed = {
+        framing: [
+            abs(
+                float(colour.ita_degrees(r["lab"][0], r["lab"][2]))
+                - float(colour.ita_degrees(as_shot_lab[r["file"]][0], as_shot_lab[r["file"]][2]))
+            )
+            for r in pick(framing=framing)
+            if r["lab"] is not None and as_shot_lab.get(r["file"]) is not None
+        ]
+        for framing in FRAMINGS
+    }
     # How far the correction moved a photo as shot: it should not move it at all.
     uncorrected = {r["file"]: r["lab"] for r in records if r["as_shot"] and r["method"] == "none"}
     shot_drift = [
@@ -142,10 +178,13 @@ def figures(records: list[dict], method: str) -> dict:
         "relit.ita_abs_err_vs_as_shot_p90": float(np.percentile(lighting_only, 90)),
         "relit_wall.ita_abs_err_median": float(np.median(skin_errors(pick(wall=True))[0])),
         "relit_no_wall.ita_abs_err_median": float(
-            np.median(skin_errors(pick(as_shot=False, wall=False))[0])
+            np.median(skin_errors(pick(as_shot=False, framing=None, wall=False))[0])
         ),
         "as_shot.ita_abs_err_median": float(np.median(shot_err)),
         "as_shot.ita_moved_median": float(np.median(shot_drift)),
+    } | {
+        f"framed_{framing}.ita_diff_from_as_shot_median": float(np.median(diffs))
+        for framing, diffs in reframed.items()
     }
     if method != "none":
         lit = [r for r in relit if "ev_err" in r]

@@ -14,10 +14,10 @@ import numpy as np
 from chromamatch import colour, tone
 from chromamatch.errors import AnalysisError
 from chromamatch.eye_colour import eye_colour
-from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, find_faces
+from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, FaceSearch, find_faces
 from chromamatch.face_shape import face_shape
 from chromamatch.hair_colour import hair_colour
-from chromamatch.image_loading import ANALYSIS_MAX_SIDE, load_image
+from chromamatch.image_loading import ANALYSIS_MAX_SIDE, LoadedImage, load_image
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import engine_palette, season_palette
 from chromamatch.quality import assess_quality
@@ -49,12 +49,7 @@ class Measurement:
 def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurement:
     """Analyse one photo; raise AnalysisError when it cannot be analysed."""
     started = time.perf_counter()
-    image = load_image(data)
-    search = find_faces(image.rgb)
-    if search.face is not None and search.face.width < WANTED_FACE_WIDTH_PX and image.scale < 1:
-        wanted_side = ANALYSIS_MAX_SIDE * WANTED_FACE_WIDTH_PX / search.face.width
-        image = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_MAX_SIDE)))
-        search = find_faces(image.rgb)
+    image, search = locate_face(data)
     if search.face is None:
         raise AnalysisError("no_face")
     face = search.face
@@ -139,6 +134,21 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         mask=mask,
         skin_debug=skin_debug_picture(rgb, skin) if debug else None,
     )
+
+
+def locate_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
+    """Load a photo at the analysis size and find its faces; a small face is read again closer.
+
+    The lighting estimator's training loads its examples through here too, so it learns from
+    pictures exactly as the engine sees them.
+    """
+    image = load_image(data)
+    search = find_faces(image.rgb)
+    if search.face is not None and search.face.width < WANTED_FACE_WIDTH_PX and image.scale < 1:
+        wanted_side = ANALYSIS_MAX_SIDE * WANTED_FACE_WIDTH_PX / search.face.width
+        image = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_MAX_SIDE)))
+        search = find_faces(image.rgb)
+    return image, search
 
 
 def analyze(data: bytes, *, filename: str = "") -> dict:

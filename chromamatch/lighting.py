@@ -37,6 +37,15 @@ _CLIPPED = 250  # 8-bit value from which a channel is taken as saturated
 _SCENE_PIXELS = 8000  # pixels sampled from the whole photo for the scene cues
 _SKIN_PIXELS = 4000  # skin pixels read (evenly spaced) for the skin cues
 _MIN_PATCH = 12  # fewest pixels a neutral-patch cue needs to count
+# The scene cues read only the part of the photo around the face, sized by the face box (face
+# widths either side of its centre, face heights above and below it): on a studio portrait it
+# is the whole photo, and a photo framed wider or shot from further away shows the same scene.
+_SCENE_HALF_WIDTH = 1.5
+_SCENE_ABOVE = 0.8
+_SCENE_BELOW = 1.0
+# Pixel counts are given as if the face were this wide (the development photos' face width at
+# the analysis size), so a smaller or larger photo of the same face reads the same.
+_REFERENCE_FACE_WIDTH_PX = 420
 
 # log(R/G), log(B/G) of 2700 K tungsten relative to D65: the cast that counts as strength 1.
 _TUNGSTEN_CAST = 1.672
@@ -202,9 +211,10 @@ def _nearest_cct(log_rg: float, log_bg: float) -> int:
 def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarray:
     """Every lighting cue of the photo, as one vector named by ``FEATURE_NAMES``."""
     rgb = np.asarray(rgb)
-    height, width = rgb.shape[:2]
+    around, around_box = _around_face(rgb, face.box)
+    height, width = around.shape[:2]
     stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
-    scene8 = rgb[::stride, ::stride]
+    scene8 = around[::stride, ::stride]
     scene = srgb8_to_linear(scene8)
     unclipped = _brightest_channel(scene8) < _CLIPPED
     flat = scene.reshape(-1, 3)
@@ -215,7 +225,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     sclera = np.asarray(sclera_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
     teeth = np.asarray(teeth_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
     backdrop, clothing, clothing_clipped = _backdrop_and_clothing(
-        scene, unclipped, face.box, stride
+        scene, unclipped, around_box, stride
     )
 
     colours = {
@@ -244,9 +254,10 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     face_stride = max(1, int(np.sqrt(face_area / 2000)))
     face8 = rgb[y0:y1:face_stride, x0:x1:face_stride]
     skin_y = _luminance(skin_rgb)
+    patch_scale = (_REFERENCE_FACE_WIDTH_PX / max(x1 - x0, 1)) ** 2
     extras = {
-        "sclera_pixels": np.log1p(len(sclera)),
-        "teeth_pixels": np.log1p(len(teeth)),
+        "sclera_pixels": _patch_size(len(sclera), patch_scale),
+        "teeth_pixels": _patch_size(len(teeth), patch_scale),
         "clothing_present": float(present["clothing"]),
         "scene_clipped": 1.0 - float(unclipped.mean()),
         "clothing_clipped": clothing_clipped,
@@ -260,7 +271,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
             else 0.0
         ),
     }
-    clothing_pixels = _clothing_region(scene8, face.box, stride).reshape(-1, 3)
+    clothing_pixels = _clothing_region(scene8, around_box, stride).reshape(-1, 3)
     channels = [
         _channel_quantiles(face8.reshape(-1, 3), (0.5, 0.9)),
         _channel_quantiles(clothing_pixels, (0.9,)),
@@ -273,6 +284,25 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         + channels
         + [np.array(list(extras.values()))]
     )
+
+
+def _around_face(rgb: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The part of ``rgb`` the scene cues read, and the face box in its pixels."""
+    height, width = rgb.shape[:2]
+    x0, y0, x1, y1 = box[:4]
+    face_width, face_height = max(x1 - x0, 1), max(y1 - y0, 1)
+    centre = (x0 + x1) / 2
+    left = int(np.clip(centre - _SCENE_HALF_WIDTH * face_width, 0, width - 1))
+    right = int(np.clip(centre + _SCENE_HALF_WIDTH * face_width, left + 1, width))
+    top = int(np.clip(y0 - _SCENE_ABOVE * face_height, 0, height - 1))
+    bottom = int(np.clip(y1 + _SCENE_BELOW * face_height, top + 1, height))
+    return rgb[top:bottom, left:right], (x0 - left, y0 - top, x1 - left, y1 - top)
+
+
+def _patch_size(pixels: int, scale: float) -> float:
+    """Log pixel count of a neutral patch as if the face were the reference width; 0 when the
+    patch is too small to count, so that the rules agree with the cues on what was read."""
+    return float(np.log1p(pixels * scale)) if pixels >= _MIN_PATCH else 0.0
 
 
 def _channel_quantiles(pixels8: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
@@ -377,10 +407,9 @@ def _clothing_region(picture: np.ndarray, box, stride: int) -> np.ndarray:
 
 def _present(features: dict[str, float]) -> dict[str, bool]:
     """Which of the cues that can be missing were read (the others stood in for them)."""
-    min_pixels = np.log1p(_MIN_PATCH)
     return {
-        "sclera": features["sclera_pixels"] >= min_pixels,
-        "teeth": features["teeth_pixels"] >= min_pixels,
+        "sclera": features["sclera_pixels"] > 0.0,
+        "teeth": features["teeth_pixels"] > 0.0,
         "clothing": features["clothing_present"] > 0.5,
     }
 

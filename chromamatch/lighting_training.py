@@ -5,9 +5,13 @@
 
 Each photo is relit under random lights (chromamatch.relight.random_lighting), half of them
 with a coloured wall behind the person, stored as a JPEG and loaded back as an upload is; it
-also counts once as shot, where the target is no change. Cues are read from the relit pixels
-exactly as ``estimate_lighting`` reads them; only the face landmarks and the person mask are
-computed once per photo, since relighting does not move them. People are split 80/20 by
+also counts once as shot, where the target is no change. Selfies are not framed like the
+studio portraits, so part of the copies (and two copies as shot) are reframed first: shrunk,
+cropped tighter, or pasted small into a large frame of the backdrop's or a wall's colour, then
+loaded and searched for a face exactly as ``analysis.measure`` does (a small face is read again
+at a higher resolution). Cues are read from the relit pixels exactly as ``estimate_lighting``
+reads them; on copies in the original framing the face landmarks are found once per photo,
+since relighting does not move them. People are split 80/20 by
 identity: the held-out people never reach the fit, and their errors on the targets are
 printed and stored in the model file (bench/lighting_figures.py gives their skin figures).
 """
@@ -25,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from chromamatch.analysis import locate_face
 from chromamatch.face_landmarks import Face, find_faces
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
@@ -51,6 +56,11 @@ HELD_OUT_COPIES = 8  # enough for the light's error figures; bench/ has the skin
 # share of the relit copies are lit within a few percent of daylight (see photo_lights).
 AS_SHOT_WEIGHT = 24.0
 NEAR_NEUTRAL_SHARE = 0.15
+# This share of the relit copies is reframed (see reframe), and each photo also counts this
+# many times reframed as shot, each weighing this much.
+FRAMED_SHARE = 0.4
+FRAMED_AS_SHOT = 2
+FRAMED_AS_SHOT_WEIGHT = 6.0
 HIDDEN_UNITS = 16
 EPOCHS = 3000
 LEARNING_RATE = 0.01
@@ -140,13 +150,52 @@ def photo_lights(
     return lights
 
 
-def relit_upload(prepared: PreparedPhoto, light: dict, quality: int) -> np.ndarray:
-    """The photo relit at full size, stored as a JPEG and loaded back as an upload is."""
+def relit_picture(prepared: PreparedPhoto, light: dict) -> np.ndarray:
+    """The photo relit at full size, as 8-bit sRGB."""
     scene = prepared.linear
     if light["wall_rgb"] is not None:
         scene = replace_background(scene, prepared.person, light["wall_rgb"])
     gains = lighting_gains(light["cct_k"], light["tint"], light["ev"]).astype(np.float32)
-    return load_image(encode_jpeg(linear_to_srgb8(scene * gains), quality=quality)).rgb
+    return linear_to_srgb8(scene * gains)
+
+
+def relit_upload(prepared: PreparedPhoto, light: dict, quality: int) -> np.ndarray:
+    """The photo relit at full size, stored as a JPEG and loaded back as an upload is."""
+    return load_image(encode_jpeg(relit_picture(prepared, light), quality=quality)).rgb
+
+
+def reframe(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``picture`` framed otherwise: shrunk (480 px and up), cropped tighter around the middle,
+    or pasted at a random place into a phone-sized frame of its backdrop's or a wall's colour.
+    """
+    height, width = picture.shape[:2]
+    kind = rng.choice(("shrunk", "cropped", "framed"), p=(0.4, 0.2, 0.4))
+    if kind == "shrunk":
+        side = int(rng.uniform(480, 0.95 * max(height, width)))
+        size = Image.fromarray(picture)
+        size.thumbnail((side, side), Image.Resampling.LANCZOS)
+        return np.asarray(size)
+    if kind == "cropped":
+        share = rng.uniform(0.6, 0.9)
+        crop_h, crop_w = int(share * height), int(share * width)
+        top = int(rng.uniform(0.0, 0.5) * (height - crop_h))
+        left = int(rng.uniform(0.25, 0.75) * (width - crop_w))
+        return picture[top : top + crop_h, left : left + crop_w]
+    frame_w = int(rng.uniform(2400, 4032))
+    frame_h = int(frame_w * rng.choice((0.75, 1.0, 1.333)))
+    frame_w, frame_h = max(frame_w, width + 2), max(frame_h, height + 2)
+    fill = picture[5, 5] if rng.random() < 0.5 else rng.integers(60, 240, 3)
+    frame = np.empty((frame_h, frame_w, 3), dtype=np.uint8)
+    frame[:] = np.asarray(fill, dtype=np.uint8)
+    top, left = (int(rng.integers(0, n - m + 1)) for n, m in ((frame_h, height), (frame_w, width)))
+    frame[top : top + height, left : left + width] = picture
+    return frame
+
+
+def load_as_analysed(data: bytes) -> tuple[np.ndarray, Face | None]:
+    """The picture and face ``analysis.measure`` reads from an upload's bytes."""
+    image, search = locate_face(data)
+    return image.rgb, search.face
 
 
 def relit_copies(photo: Photo, copies: int, seed: int) -> list[dict]:
@@ -158,12 +207,25 @@ def relit_copies(photo: Photo, copies: int, seed: int) -> list[dict]:
     prepared = prepare_photo(photo)
     if prepared is None:
         return []
-    rows = [_copy_row(prepared.shot, prepared.face, np.zeros(3))]
+    rows = [_copy_row(prepared.shot, prepared.face, np.zeros(3)) | {"weight": AS_SHOT_WEIGHT}]
     lights = photo_lights(photo, copies, seed, near_neutral_share=NEAR_NEUTRAL_SHARE)
-    for light, quality in lights:
-        rgb = relit_upload(prepared, light, quality)
+    # Its own draw, so that the lights stay those bench/lighting_figures.py draws.
+    framing_rng = np.random.default_rng(
+        [seed, int(photo.identity), photo.expression == "smiling", 1]
+    )
+    neutral = {"cct_k": 6504.0, "tint": 0.0, "ev": 0.0, "wall_rgb": None}
+    for light, quality in [(neutral, 92)] * FRAMED_AS_SHOT + lights:
         gains = lighting_gains(light["cct_k"], light["tint"], light["ev"])
-        rows.append(_copy_row(rgb, prepared.face, targets_from_gains(gains)))
+        as_shot = light is neutral
+        if as_shot or framing_rng.random() < FRAMED_SHARE:
+            picture = reframe(relit_picture(prepared, light), framing_rng)
+            rgb, face = load_as_analysed(encode_jpeg(picture, quality=quality))
+            if face is None:
+                continue
+        else:
+            rgb, face = relit_upload(prepared, light, quality), prepared.face
+        row = _copy_row(rgb, face, np.zeros(3) if as_shot else targets_from_gains(gains))
+        rows.append(row | {"weight": FRAMED_AS_SHOT_WEIGHT if as_shot else 1.0})
     # What the skin measurement itself moved by: the light, and the darker part of the face
     # that is all a skin sample keeps once the brighter part has clipped.
     as_shot_skin = rows[0]["skin_observed"]
@@ -208,17 +270,15 @@ def build_relit_set(
             results = list(pool.map(_relit_copies_job, jobs, chunksize=2))
     else:
         results = [_relit_copies_job(job) for job in jobs]
-    rows, first = [], []
+    rows = []
     for photo, photo_rows in results:
         if not photo_rows:
             print(f"no face found in {photo.path.name}; skipped", file=sys.stderr)
         rows += photo_rows
-        first += [index == 0 for index in range(len(photo_rows))]
-    as_shot = np.array(first, dtype=bool)
     return RelitSet(
         features=np.array([row["features"] for row in rows]),
         targets=np.array([row["targets"] for row in rows]),
-        weights=np.where(as_shot, AS_SHOT_WEIGHT, 1.0),
+        weights=np.array([row["weight"] for row in rows]),
     )
 
 

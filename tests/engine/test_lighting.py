@@ -147,3 +147,25 @@ def test_it_reports_a_warm_cast(held_out, method):
     assert 0.0 <= estimate.confidence <= 1.0
     if method == "learned":  # the rule's exposure, from the eye whites alone, is too rough
         assert -0.6 < estimate.exposure_ev < -0.2  # the light's luminance: -0.7 EV + 0.31
+
+
+@pytest.mark.parametrize("framing", ["480px", "small_in_a_large_frame"])
+def test_it_reads_the_same_skin_whatever_the_framing(held_out, framing):
+    from chromamatch.lighting_training import load_as_analysed
+
+    full = held_out["full"]
+    if framing == "480px":
+        small = Image.fromarray(full)
+        small.thumbnail((480, 480), Image.Resampling.LANCZOS)
+        picture = np.asarray(small)
+    else:
+        picture = np.empty((2400, 3200, 3), dtype=np.uint8)
+        picture[:] = full[5, 5]
+        picture[500 : 500 + full.shape[0], 900 : 900 + full.shape[1]] = full
+    rgb, face = load_as_analysed(encode_jpeg(picture, quality=92))
+    skin = sample_skin(rgb, face)
+    estimate = estimate_lighting(rgb, face, skin, method="learned")
+    lab = colour.linear_rgb_to_lab(correct_linear_rgb(skin_linear_rgb(skin), estimate))
+    ita_as_shot, _ = _skin_ita(held_out["shot"], "learned")
+    assert abs(float(colour.ita_degrees(lab[0], lab[2])) - ita_as_shot) < 3
+    assert estimate.cast_strength < 0.1
