@@ -134,7 +134,9 @@ def write_report(engine: dict, stone: dict | None, peak_mb: float, args) -> str:
         f"Date {datetime.date.today()}, {platform.machine()}, Python {platform.python_version()},"
         f" {len(cpu)} core(s) allowed ({sorted(cpu)}). Reproduce: `make bench` "
         f"(`taskset -c 0 .venv/bin/python bench/engine_speed.py{' --stone' if stone else ''}`).",
-        f"{args.images} development faces per input kind, {args.repeats} passes, warm.",
+        f"{args.images} development faces per input kind, {args.repeats} passes, warm. Load "
+        f"average when it finished: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other"
+        " work on the machine inflates every time here).",
         "",
         "Part 1 is the skin measurement (decode, faces, skin, lighting, tone, quality); the whole"
         " analysis adds eyes, hair, face shape, season, palette and advice.",
