@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pillow_heif
 import pytest
-from PIL import Image, ImageCms, JpegImagePlugin
+from PIL import Image, ImageCms
 
+from chromamatch import image_loading
 from chromamatch.colour import linear_to_srgb, srgb_to_linear
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import (
@@ -157,14 +158,14 @@ def test_it_downscales_a_large_png_and_never_upscales_a_small_one():
 
 def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
     drafted_sizes = []
-    real_draft = JpegImagePlugin.JpegImageFile.draft
+    real_imdecode = image_loading.cv2.imdecode
 
-    def recording_draft(image, mode, size):
-        result = real_draft(image, mode, size)
-        drafted_sizes.append(image.size)
-        return result
+    def recording_imdecode(buffer, flags):
+        decoded = real_imdecode(buffer, flags)
+        drafted_sizes.append((decoded.shape[1], decoded.shape[0]))
+        return decoded
 
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", recording_draft)
+    monkeypatch.setattr(image_loading.cv2, "imdecode", recording_imdecode)
     data = encode(face.resize((4000, 3000), Image.Resampling.BILINEAR), "JPEG", quality=90)
 
     loaded = load_image(data)
