@@ -29,7 +29,7 @@ from chromamatch.skin_sampling import sample_skin, skin_debug_picture, skin_line
 # A face narrower than this in the analysed copy is looked at again at a higher resolution
 # (a small face in a large frame), up to four times the usual analysis size.
 WANTED_FACE_WIDTH_PX = 200
-# The person mask (hair, drape) is computed on a small copy; segmentation needs no detail.
+# The person mask for the hair is computed on a small copy; segmentation needs no detail.
 _MASK_SIDE_PX = 256
 
 
@@ -42,7 +42,6 @@ class Measurement:
     face: Face
     season: Season
     skin_lab: np.ndarray
-    mask: np.ndarray
     skin_debug: np.ndarray | None = field(default=None, repr=False)
 
 
@@ -131,7 +130,6 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         face=face,
         season=season,
         skin_lab=skin_lab,
-        mask=mask,
         skin_debug=skin_debug_picture(rgb, skin) if debug else None,
     )
 
