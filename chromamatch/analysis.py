@@ -8,7 +8,6 @@ palette and advice. ``timings`` records each part, so benchmarks can hold each t
 import time
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 from chromamatch import colour, tone
@@ -22,15 +21,12 @@ from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import engine_palette, season_palette
 from chromamatch.quality import assess_quality
 from chromamatch.recommendations import recommendations
-from chromamatch.relight import person_mask
 from chromamatch.season import Colouring, Season, classify_season
 from chromamatch.skin_sampling import sample_skin, skin_debug_picture, skin_linear_rgb
 
 # A face narrower than this in the analysed copy is looked at again at a higher resolution
 # (a small face in a large frame), up to four times the usual analysis size.
 WANTED_FACE_WIDTH_PX = 200
-# The person mask for the hair is computed on a small copy; segmentation needs no detail.
-_MASK_SIDE_PX = 256
 
 
 @dataclass(frozen=True)
@@ -70,9 +66,8 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
     )
     skin_done = time.perf_counter()
 
-    mask = _person_mask(rgb)
     eyes = eye_colour(rgb, face, lighting)
-    hair = hair_colour(rgb, face, lighting, person_mask=mask, skin=skin)
+    hair = hair_colour(rgb, face, lighting, skin=skin)
     if hair is None:
         warnings.append("hair_not_visible")
     shape = face_shape(face)
@@ -165,9 +160,3 @@ def drape_colours(season: Season) -> tuple[list[dict], list[dict]]:
     """The three best and three worst colours of a season, as ``{"hex", "name"}``."""
     palette = season_palette(season.label)
     return palette["best"][:3], palette["avoid"][:3]
-
-
-def _person_mask(rgb: np.ndarray) -> np.ndarray:
-    scale = min(1.0, _MASK_SIDE_PX / max(rgb.shape[:2]))
-    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return person_mask(small)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chromamatch.colour import blackbody_gains
+from chromamatch.colour import log_chromaticity_to_cct
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
@@ -172,7 +172,7 @@ def estimate_from_targets(
     log_rg, log_bg, ev = (float(v) for v in _fade_small_shifts(light))
     return LightingEstimate(
         gains=gains_from_targets(*_fade_small_shifts(skin_moved)),
-        cct_k=_nearest_cct(log_rg, log_bg),
+        cct_k=int(log_chromaticity_to_cct(log_rg, log_bg)),
         exposure_ev=round(ev, 3),
         cast_strength=round(float(np.hypot(log_rg, log_bg) / _TUNGSTEN_CAST), 3),
         confidence=round(_confidence(features), 3),
@@ -193,16 +193,6 @@ def _fade_small_shifts(targets: np.ndarray) -> np.ndarray:
             targets[2] * ev / (ev + _SMALL_EV**2),
         ]
     )
-
-
-# colour.gains_to_cct, as one array look-up: it is called once per photo, in the hot path.
-_CCT_TABLE_K = np.arange(2200, 20001, 50)
-_CCT_TABLE_LOGS = np.array([np.log(blackbody_gains(t)[[0, 2]]) for t in _CCT_TABLE_K])
-
-
-def _nearest_cct(log_rg: float, log_bg: float) -> int:
-    distance = np.sum((_CCT_TABLE_LOGS - (log_rg, log_bg)) ** 2, axis=1)
-    return int(_CCT_TABLE_K[int(np.argmin(distance))])
 
 
 # --- cues -------------------------------------------------------------------------------------
