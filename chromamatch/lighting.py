@@ -18,17 +18,17 @@ rule-based baseline (calibrated white-patch on eyes and teeth, bright pixels and
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from chromamatch import engine_data
 from chromamatch.colour import log_chromaticity_to_cct
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "lighting_model.npz"
+MODEL_PATH = engine_data.DATA_DIR / engine_data.LIGHTING_MODEL_FILE
 METHODS = ("learned", "rule")
 
 LUMA = np.array([0.2126, 0.7152, 0.0722])
@@ -126,15 +126,12 @@ def estimate_lighting(
 ) -> LightingEstimate:
     """The illuminant and exposure of the 8-bit sRGB photo ``rgb`` (H, W, 3).
 
-    ``method`` is "learned" (the default when the shipped weights load) or "rule".
+    ``method`` is "learned" (the default: the weights of ``engine_data.current()``) or "rule".
     """
     features = lighting_features(rgb, face, skin)
-    if method is None:
-        method = "learned" if load_model() is not None else "rule"
+    method = method or "learned"
     if method == "learned":
-        model = load_model()
-        if model is None:
-            raise FileNotFoundError(f"no lighting model at {MODEL_PATH}; train one first")
+        model = engine_data.current().lighting_model
         light, skin_moved = np.split(model.predict(features[None, :])[0], 2)
     elif method == "rule":
         light = skin_moved = rule_based_targets(features)
@@ -508,9 +505,3 @@ class LightingModel:
                     for name in cls.__dataclass_fields__
                 }
             )
-
-
-@lru_cache(maxsize=1)
-def load_model(path: Path = MODEL_PATH) -> LightingModel | None:
-    """The shipped learned estimator, read once per process; None when there is none."""
-    return LightingModel.load(path) if Path(path).is_file() else None

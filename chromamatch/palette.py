@@ -8,13 +8,12 @@ tests), never as a half-filled answer.
 import copy
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 
+from chromamatch import engine_data
 from chromamatch.season import SEASONS
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-PALETTES_PATH = DATA_DIR / "palettes.toml"
+PALETTES_PATH = engine_data.DATA_DIR / engine_data.PALETTES_FILE
 
 MIN_BEST = 16
 MIN_NEUTRALS = 6
@@ -46,10 +45,10 @@ def engine_palette(label: str) -> dict:
     return result
 
 
-@lru_cache(maxsize=1)
 def palettes() -> dict[str, dict]:
-    """Every season's palette, read and checked once per process. Do not modify."""
-    return load_palettes(PALETTES_PATH)
+    """Every season's palette, from the engine data in use (read and checked once). Do not
+    modify."""
+    return engine_data.current().palettes
 
 
 def load_palettes(path: Path) -> dict[str, dict]:

@@ -5,14 +5,14 @@ picks them by the measurements (season and its axes, skin depth and undertone, f
 and hair colour) and adds the measurement that selected each one to its reason.
 """
 
-from functools import lru_cache
 from pathlib import Path
 
-from chromamatch.palette import DATA_DIR, DataFileError, palettes, read_toml, require_keys
+from chromamatch import engine_data
+from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
 from chromamatch.season import SEASONS, Season
 from chromamatch.tone import SkinTone
 
-ADVICE_PATH = DATA_DIR / "advice.toml"
+ADVICE_PATH = engine_data.DATA_DIR / engine_data.ADVICE_FILE
 FACE_SHAPES = ("oval", "round", "square", "heart", "oblong", "diamond")
 EYE_LABELS = ("dark brown", "brown", "amber", "hazel", "green", "blue", "grey")
 HAIR_LABELS = ("black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white")
@@ -79,10 +79,9 @@ def recommendations(
     return items
 
 
-@lru_cache(maxsize=1)
 def advice() -> dict:
-    """The advice texts, read and checked once per process. Do not modify."""
-    return load_advice(ADVICE_PATH)
+    """The advice texts, from the engine data in use (read and checked once). Do not modify."""
+    return engine_data.current().advice
 
 
 def load_advice(path: Path) -> dict:

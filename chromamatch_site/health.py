@@ -37,9 +37,30 @@ def check_queue() -> None:
             conn.ensure_connection(max_retries=1, timeout=2)
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+def check_model() -> str | None:
+    """A production model is registered; warn when a worker failed to load a newer one."""
+    from chromamatch import registry
+    from worker.model_loader import mlflow_client, worker_statuses
+
+    version = registry.production_version(mlflow_client())
+    if version is None:
+        raise LookupError(f"no {registry.MODEL_NAME} version is in production")
+    failing = [status for status in worker_statuses() if status["error"]]
+    if failing:
+        served = sorted({str(status["version"]) for status in failing})
+        return (
+            f"warning: {len(failing)} worker(s) could not load version {version.version} "
+            f"and keep serving version {', '.join(served)}"
+        )
+    return None
+
+
+# A check raises when its component is unusable (503), or returns a warning to show while
+# the site still works.
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "queue": check_queue,
+    "model": check_model,
 }
 
 
@@ -49,8 +70,7 @@ def health(request):
     checks, healthy = {}, True
     for name, check in CHECKS.items():
         try:
-            check()
-            checks[name] = "ok"
+            checks[name] = check() or "ok"
         except Exception as exc:  # any failure of a dependency is a failed check, not a 500
             logger.warning("health check %s failed: %s", name, exc)
             checks[name] = f"error: {type(exc).__name__}"

@@ -103,7 +103,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A file cache, not a per-process one: the web process reads what the workers report
+    # (the model each serves) and throttle counts hold across runserver's reloads.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 QUEUE_DIR = VAR_DIR / "queue"
 if REDIS_URL:
@@ -171,7 +178,16 @@ STORAGES = {
 
 MLFLOW_DIR = VAR_DIR / "mlflow"
 MLFLOW_TRACKING_URI = env_str("MLFLOW_TRACKING_URI", f"sqlite:///{MLFLOW_DIR / 'mlflow.db'}")
-MLFLOW_ARTIFACT_ROOT = env_str("MLFLOW_ARTIFACT_ROOT", str(MLFLOW_DIR / "artifacts"))
+# Where a new ChromaMatch experiment keeps its artifacts. A tracking server decides that
+# itself, so the embedded folder is only the default for the embedded store.
+MLFLOW_ARTIFACT_ROOT = env_str(
+    "MLFLOW_ARTIFACT_ROOT",
+    str(MLFLOW_DIR / "artifacts") if MLFLOW_TRACKING_URI.startswith("sqlite:") else None,
+)
+# How often a worker asks the registry whether `production` moved (seconds).
+MODEL_REFRESH_SECONDS = env_int("MODEL_REFRESH_SECONDS", 30, minimum=1)
+# An analysis takes well under a second; the limit covers a first model load on a slow disk.
+ANALYSIS_SOFT_TIME_LIMIT = env_int("ANALYSIS_SOFT_TIME_LIMIT", 120, minimum=5)
 
 # --- Accounts and authentication ----------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import io
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -16,6 +18,7 @@ from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_FACES = REPO.parent / "shared" / "data" / "faces" / "london"
+WORKER_MODEL_REFRESH_SECONDS = 2
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -79,12 +82,39 @@ def _database_url_for_worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker in its own process, on the suite's broker and test database."""
+def mlflow_registry(tmp_path_factory):
+    """One real MLflow store per test session, with the shipped model in production.
+
+    A fresh store runs MLflow's migrations (seconds), so tests share it; each test that
+    changes aliases says what it expects rather than assuming a version number.
+    """
+    from django.core.management import call_command
+
+    folder = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    os.environ["MLFLOW_TRACKING_URI"] = uri  # for the worker process started below
+    with override_settings(
+        MLFLOW_TRACKING_URI=uri, MLFLOW_ARTIFACT_ROOT=str(folder / "artifacts")
+    ):
+        call_command("ensure_model", stdout=io.StringIO())
+        yield uri
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, mlflow_registry):
+    """A real Celery worker in its own process, on the suite's broker, test database and
+    model registry; it looks for a moved `production` alias every 2 seconds."""
     from chromamatch_site.celery import app
 
     log_path = Path(settings.VAR_DIR) / "test-worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url_for_worker()}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(),
+        "MLFLOW_TRACKING_URI": mlflow_registry,
+        "MLFLOW_ARTIFACT_ROOT": settings.MLFLOW_ARTIFACT_ROOT,
+        "MODEL_REFRESH_SECONDS": str(WORKER_MODEL_REFRESH_SECONDS),
+    }
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [

@@ -1,0 +1,31 @@
+"""Make sure the registry has a production model: register the shipped one when it has none."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from chromamatch import registry
+from worker.model_loader import mlflow_client
+
+# The evaluation of the weights shipped in the repository (`make eval`).
+SHIPPED_FIGURES = settings.BASE_DIR / "docs" / "evaluation.json"
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        figures = json.loads(SHIPPED_FIGURES.read_text()) if SHIPPED_FIGURES.is_file() else {}
+        version, registered = registry.ensure_production(
+            mlflow_client(), artifact_root=settings.MLFLOW_ARTIFACT_ROOT, figures=figures
+        )
+        if registered:
+            self.stdout.write(
+                f"Registered the shipped model as {registry.MODEL_NAME} version "
+                f"{version.version} and made it {registry.PRODUCTION_ALIAS}."
+            )
+        else:
+            self.stdout.write(
+                f"{registry.MODEL_NAME}@{registry.PRODUCTION_ALIAS} is version {version.version}."
+            )

@@ -1,0 +1,69 @@
+"""Celery tasks. They take ids, are safe to run twice, and call services for every write."""
+
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from analysis import services
+from worker.model_loader import ModelUnavailable, served_model
+
+logger = logging.getLogger(__name__)
+
+# What reading a stored selfie raises when the storage (local disk or S3) is briefly unwell.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+# Transient trouble (storage or registry briefly unreachable) is retried with exponential
+# backoff: 2, 4, 8, 16, 32 s.
+MAX_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    return 2 ** (retries + 1)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT,
+    time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT + 30,
+)
+def analyse(self, analysis_id: int) -> str:
+    """Run the production model on an analysis's selfie and store what it says."""
+    analysis = services.analysis_start(analysis_id=analysis_id)
+    if analysis is None:
+        return "already finished or deleted"
+    try:
+        with analysis.selfie.image.open("rb") as handle:
+            data = handle.read()
+        loaded = served_model.current()
+    except (*STORAGE_ERRORS, ModelUnavailable) as exc:
+        if self.request.retries < MAX_RETRIES:
+            logger.warning("analysis %s: %s; retrying", analysis_id, exc)
+            raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+        code = "model_unavailable" if isinstance(exc, ModelUnavailable) else "storage_unavailable"
+        services.analysis_fail(
+            analysis_id=analysis_id,
+            code=code,
+            message="The analysis service is unavailable right now. Please try again later.",
+        )
+        return code
+    try:
+        result = loaded.model.predict([data])[0]
+    except SoftTimeLimitExceeded:
+        services.analysis_fail(
+            analysis_id=analysis_id,
+            code="timeout",
+            message="The analysis took too long and was stopped. Please try another photo.",
+        )
+        return "timeout"
+    services.analysis_complete(
+        analysis_id=analysis_id,
+        result=result,
+        model_name=loaded.name,
+        model_version=loaded.version,
+    )
+    return "done" if result.get("ok") else result["error"]["code"]
