@@ -1,6 +1,7 @@
 """``ChromaMatch_Model``: the whole engine as an MLflow pyfunc model.
 
-Input: a DataFrame with an ``image`` column of photo bytes (or a plain list of bytes). Output:
+Input: a DataFrame with an ``image`` column of photo bytes (``registry.model_input`` makes
+one from a list). Output:
 one engine dictionary of INTERFACES.md per image, in order. The model's artifact carries the
 engine data it analyses with (lighting weights, palettes, advice, engine settings), so a
 version keeps answering the same way after the package's own files change.
@@ -24,14 +25,6 @@ class ChromaMatchModel(mlflow.pyfunc.PythonModel):
         self.data = EngineData.read(Path(context.artifacts[ENGINE_DATA_ARTIFACT]))
 
     def predict(self, context, model_input, params=None) -> list[dict]:
+        # MLflow has checked the input against the signature: an ``image`` column of bytes.
         with engine_data.using(self.data):
-            return [analyze(bytes(image)) for image in images_of(model_input)]
-
-
-def images_of(model_input) -> list:
-    """The photos of a pyfunc input: a DataFrame's ``image`` column, or a list of bytes."""
-    if hasattr(model_input, "columns"):
-        if INPUT_COLUMN not in model_input.columns:
-            raise ValueError(f"the input needs an {INPUT_COLUMN!r} column of image bytes")
-        return list(model_input[INPUT_COLUMN])
-    return list(model_input)
+            return [analyze(bytes(image)) for image in model_input[INPUT_COLUMN]]

@@ -184,18 +184,24 @@ def log_version(
     return version
 
 
+def model_input(images: list[bytes]):
+    """The DataFrame ChromaMatch_Model takes: one row of photo bytes per image."""
+    import pandas as pd
+
+    return pd.DataFrame({INPUT_COLUMN: list(images)})
+
+
 def example_input():
     """A DataFrame of one synthetic picture (a flat colour, nobody's face) to show the input.
 
     A real selfie would put a person's photo in the registry, which the product never does.
     """
     import numpy as np
-    import pandas as pd
 
     from chromamatch.image_loading import encode_jpeg
 
     picture = np.full((256, 256, 3), (180, 140, 120), dtype=np.uint8)
-    return pd.DataFrame({INPUT_COLUMN: [encode_jpeg(picture, quality=80)]})
+    return model_input([encode_jpeg(picture, quality=80)])
 
 
 def signature():

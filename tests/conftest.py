@@ -90,12 +90,13 @@ def mlflow_registry(tmp_path_factory):
     """
     from django.core.management import call_command
 
+    from worker.model_loader import WORKERS_KEY
+
+    cache.delete(WORKERS_KEY)  # what workers of an earlier run reported is not this run's
     folder = tmp_path_factory.mktemp("mlflow")
     uri = f"sqlite:///{folder / 'mlflow.db'}"
     os.environ["MLFLOW_TRACKING_URI"] = uri  # for the worker process started below
-    with override_settings(
-        MLFLOW_TRACKING_URI=uri, MLFLOW_ARTIFACT_ROOT=str(folder / "artifacts")
-    ):
+    with override_settings(MLFLOW_TRACKING_URI=uri, MLFLOW_ARTIFACT_ROOT=str(folder / "artifacts")):
         call_command("ensure_model", stdout=io.StringIO())
         yield uri
     os.environ.pop("MLFLOW_TRACKING_URI", None)

@@ -8,6 +8,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from analysis import services
+from chromamatch import registry
 from worker.model_loader import ModelUnavailable, served_model
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def analyse(self, analysis_id: int) -> str:
         )
         return code
     try:
-        result = loaded.model.predict([data])[0]
+        result = loaded.model.predict(registry.model_input([data]))[0]
     except SoftTimeLimitExceeded:
         services.analysis_fail(
             analysis_id=analysis_id,

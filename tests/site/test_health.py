@@ -9,7 +9,10 @@ def test_it_answers_ok_with_each_check_named(client):
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "queue": "ok", "model": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "queue": "ok", "model": "ok"},
+    }
 
 
 def test_it_answers_503_naming_the_queue_when_the_broker_is_unreachable(client):

@@ -1,0 +1,122 @@
+"""Workers serve ChromaMatch_Model@production: a moved alias is picked up without a restart,
+a version that fails to load leaves the last good one serving, and every analysis records the
+version that produced it."""
+
+import time
+
+import numpy as np
+import pytest
+from django.conf import settings
+
+from analysis import services
+from analysis.models import Analysis
+from chromamatch import engine_data, registry
+from chromamatch.image_loading import encode_jpeg
+from tests.conftest import WORKER_MODEL_REFRESH_SECONDS
+from tests.factories import UserFactory
+from worker.model_loader import ServedModel, mlflow_client, worker_name
+
+pytestmark = pytest.mark.usefixtures("mlflow_registry")
+
+
+def _production() -> str:
+    return str(registry.production_version(mlflow_client()).version)
+
+
+def _wait_finished(analysis: Analysis, timeout: float = 90) -> Analysis:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        analysis.refresh_from_db()
+        if analysis.is_finished:
+            return analysis
+        time.sleep(0.2)
+    pytest.fail(f"analysis {analysis.pk} still {analysis.status} after {timeout} s")
+
+
+def _photo(shared_faces_or_none) -> bytes:
+    if shared_faces_or_none is not None:
+        return next((shared_faces_or_none / "images").iterdir()).read_bytes()
+    # Without the development faces, a picture with no face: the model still answers it.
+    return encode_jpeg(np.full((400, 300, 3), (170, 130, 110), dtype=np.uint8))
+
+
+@pytest.fixture
+def any_photo():
+    from tests.conftest import SHARED_FACES
+
+    return _photo(SHARED_FACES if SHARED_FACES.is_dir() else None)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_serves_the_new_version_after_the_alias_moves(
+    celery_worker_process, any_photo
+):
+    owner = UserFactory()
+    first = _wait_finished(services.analysis_create(owner=owner, data=any_photo))
+    served_before = _production()
+    assert first.model_name == registry.MODEL_NAME
+    assert first.model_version == served_before
+
+    client = mlflow_client()
+    new = registry.log_version(
+        client,
+        data_dir=engine_data.DATA_DIR,
+        figures={},
+        artifact_root=settings.MLFLOW_ARTIFACT_ROOT,
+        run_name="test",
+    )
+    client.set_registered_model_alias(registry.MODEL_NAME, registry.PRODUCTION_ALIAS, new.version)
+    try:
+        time.sleep(WORKER_MODEL_REFRESH_SECONDS + 0.5)
+        second = _wait_finished(services.analysis_create(owner=owner, data=any_photo))
+    finally:
+        client.set_registered_model_alias(
+            registry.MODEL_NAME, registry.PRODUCTION_ALIAS, served_before
+        )
+
+    assert second.model_version == str(new.version) != served_before
+    assert celery_worker_process.poll() is None, "the worker was not restarted"
+    assert second.status == first.status
+
+
+@pytest.mark.django_db
+def test_a_version_that_fails_to_load_leaves_the_last_good_one_serving(client):
+    mlflow = mlflow_client()
+    good = _production()
+    served = ServedModel(refresh_seconds=0.001)
+    assert served.current().version == good
+
+    # A version whose files are gone, as after a botched copy between stores.
+    broken = mlflow.create_model_version(registry.MODEL_NAME, source="/nonexistent/model")
+    mlflow.set_registered_model_alias(
+        registry.MODEL_NAME, registry.PRODUCTION_ALIAS, broken.version
+    )
+    try:
+        still = served.current()
+        health = client.get("/health").json()
+        metrics = client.get("/metrics").content.decode()
+    finally:
+        mlflow.set_registered_model_alias(registry.MODEL_NAME, registry.PRODUCTION_ALIAS, good)
+        served.current()  # reports the recovery, so other tests see a healthy worker
+
+    assert still.version == good
+    assert health["status"] == "ok"
+    assert health["checks"]["model"].startswith("warning:")
+    assert f"keep serving version {good}" in health["checks"]["model"]
+    assert f'chromamatch_model_load_failing{{worker="{worker_name()}"}} 1.0' in metrics
+    assert f'chromamatch_model_served_version{{worker="{worker_name()}"}} {float(good)}' in metrics
+
+
+@pytest.mark.django_db
+def test_health_answers_503_when_no_version_is_in_production(client):
+    mlflow = mlflow_client()
+    good = _production()
+    mlflow.delete_registered_model_alias(registry.MODEL_NAME, registry.PRODUCTION_ALIAS)
+    try:
+        response = client.get("/health")
+    finally:
+        mlflow.set_registered_model_alias(registry.MODEL_NAME, registry.PRODUCTION_ALIAS, good)
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["model"].startswith("error")
