@@ -34,6 +34,7 @@ from chromamatch.lighting import (  # noqa: E402
     RULE_PRIORS,
     correct_linear_rgb,
     estimate_lighting,
+    held_out_identities,
     lighting_features,
     targets_from_gains,
 )
@@ -63,11 +64,6 @@ def framed(full: np.ndarray, framing: str) -> np.ndarray:
         picture[:] = full[5, 5]
         picture[837 : 837 + full.shape[0], 1341 : 1341 + full.shape[1]] = full
     return load_as_analysed(encode_jpeg(picture, quality=92))[0]
-
-
-def held_out_identities(model_path: Path) -> set[str]:
-    with np.load(model_path, allow_pickle=False) as model:
-        return set(str(model["meta_held_out_identities"]).split(","))
 
 
 def measure(photos, copies: int) -> list[dict]:

@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO))
 from chromamatch.colour import ita_degrees, linear_rgb_to_lab  # noqa: E402
 from chromamatch.face_landmarks import find_faces  # noqa: E402
 from chromamatch.image_loading import load_image  # noqa: E402
+from chromamatch.lighting import held_out_identities  # noqa: E402
 from chromamatch.quality import assess_quality  # noqa: E402
 from chromamatch.skin_sampling import (  # noqa: E402
     sample_skin,
@@ -34,14 +35,12 @@ from chromamatch.skin_sampling import (  # noqa: E402
 
 DEFAULT_DATASET = REPO.parent / "shared" / "data" / "faces" / "london"
 # The lighting model's held-out people: figures on them show what generalises to new faces.
-LIGHTING_MODEL = REPO / "chromamatch" / "data" / "lighting_model.npz"
 
 
 def main(dataset: Path) -> None:
     with open(dataset / "manifest.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    with np.load(LIGHTING_MODEL, allow_pickle=False) as model:
-        held_out = set(str(model["meta_held_out_identities"]).split(","))
+    held_out = held_out_identities()
     errors, itas, refs, expressions, worst, held = [], [], [], [], [], []
     find_ms, sample_ms, whites_ms, quality_ms = [], [], [], []
     for row in rows:

@@ -314,9 +314,9 @@ def identity_figures(photos: list[Photo], canonical: dict[str, dict]) -> dict:
     }
 
 
-def run_evaluation(*, data_dir: Path, out: Path, quick: bool = False) -> dict:
+def evaluate(photos: list[Photo], *, data_dir: Path, quick: bool = False) -> dict:
+    """Every figure on ``photos`` (with the engine data in use: see ``engine_data.using``)."""
     started = time.perf_counter()
-    photos = load_manifest(data_dir)
     neutral = [p for p in photos if p.expression == "neutral"]
     as_shot, canonical = as_shot_figures(photos)
     figures = {
@@ -330,12 +330,27 @@ def run_evaluation(*, data_dir: Path, out: Path, quick: bool = False) -> dict:
     }
     figures["meta"] = {
         "date": datetime.date.today().isoformat(),
-        "command": f"python -m chromamatch evaluate --data {data_dir}"
-        + (" --quick" if quick else ""),
         "machine": f"{platform.machine()}, Python {platform.python_version()}",
         "seconds": round(time.perf_counter() - started, 1),
         "seed": EVALUATION_SEED,
+        "people": len({p.identity for p in photos}),
     }
+    return figures
+
+
+def run_evaluation(
+    *, data_dir: Path, out: Path, quick: bool = False, people: set[str] | None = None
+) -> dict:
+    """Evaluate on the folder (or only on ``people`` of it) and write ``out`` (.md and .json)."""
+    photos = load_manifest(data_dir)
+    if people is not None:
+        photos = [photo for photo in photos if photo.identity in people]
+    figures = evaluate(photos, data_dir=data_dir, quick=quick)
+    figures["meta"]["command"] = (
+        f"python -m chromamatch evaluate --data {data_dir}"
+        + (" --held-out" if people is not None else "")
+        + (" --quick" if quick else "")
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(figures, indent=2) + "\n")
     out.write_text(render_markdown(figures))
@@ -380,7 +395,8 @@ def render_markdown(figures: dict) -> str:
     lines = [
         "# Engine evaluation",
         "",
-        f"Date {meta['date']}, {meta['machine']}, {meta['seconds']} s. Reproduce with "
+        f"Date {meta['date']}, {meta['machine']}, {meta['people']} people, {meta['seconds']} s. "
+        "Reproduce with "
         f"`{meta['command']}` (or `make eval`). Relit copies: seed {meta['seed']}, "
         f"{figures['relit']['copies']} copies, half with coloured walls (chromamatch/relight.py).",
         "",

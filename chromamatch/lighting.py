@@ -505,3 +505,9 @@ class LightingModel:
                     for name in cls.__dataclass_fields__
                 }
             )
+
+
+def held_out_identities(path: Path = MODEL_PATH) -> set[str]:
+    """The people a weights file was not trained on (its evaluation set)."""
+    with np.load(path, allow_pickle=False) as data:
+        return set(str(data["meta_held_out_identities"]).split(","))

@@ -363,6 +363,60 @@ def target_errors(predicted: np.ndarray, targets: np.ndarray) -> dict[str, float
     return errors
 
 
+@dataclass(frozen=True)
+class TrainedLighting:
+    model: LightingModel
+    held_out: set[str]  # identities kept out of the fit
+    figures: dict[str, dict[str, float]]  # target errors on "training" and "held_out" copies
+    seed: int
+    copies: int
+
+    def save(self, path: Path) -> None:
+        self.model.save(
+            path,
+            held_out_identities=",".join(sorted(self.held_out)),
+            seed=str(self.seed),
+            copies_per_photo=str(self.copies),
+            figures=json.dumps(self.figures),
+        )
+
+
+def train_lighting(
+    photos: list[Photo], *, copies: int = COPIES_PER_PHOTO, seed: int = SEED, workers: int = 1
+) -> TrainedLighting:
+    """Split people, relight their photos, fit the estimator and measure it on both groups."""
+    started = time.monotonic()
+    training, held_out = split_identities(photos, seed)
+    print(
+        f"{len(training)} people for training, {len(held_out)} held out; "
+        f"{copies} relit copies per photo",
+        file=sys.stderr,
+    )
+    sets = {
+        name: build_relit_set(
+            [photo for photo in photos if photo.identity in people],
+            copies=copies if name == "training" else HELD_OUT_COPIES,
+            seed=seed,
+            workers=workers,
+        )
+        for name, people in (("training", training), ("held_out", held_out))
+    }
+    print(f"copies read in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    model = fit_model(
+        sets["training"].features,
+        sets["training"].targets,
+        sets["training"].weights,
+        seed=seed,
+    )
+    figures = {
+        name: target_errors(model.predict(data.features), data.targets)
+        for name, data in sets.items()
+    }
+    for name, errors in figures.items():
+        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in errors.items()), file=sys.stderr)
+    return TrainedLighting(model, held_out, figures, seed, copies)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="development faces folder")
@@ -373,42 +427,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    photos = read_photos(args.data)
-    training, held_out = split_identities(photos, args.seed)
-    print(
-        f"{len(training)} people for training, {len(held_out)} held out; "
-        f"{args.copies} relit copies per photo",
-        file=sys.stderr,
+    trained = train_lighting(
+        read_photos(args.data), copies=args.copies, seed=args.seed, workers=args.workers
     )
-    sets = {
-        name: build_relit_set(
-            [photo for photo in photos if photo.identity in people],
-            copies=args.copies if name == "training" else HELD_OUT_COPIES,
-            seed=args.seed,
-            workers=args.workers,
-        )
-        for name, people in (("training", training), ("held_out", held_out))
-    }
-    print(f"copies read in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    model = fit_model(
-        sets["training"].features,
-        sets["training"].targets,
-        sets["training"].weights,
-        seed=args.seed,
-    )
-    figures = {
-        name: target_errors(model.predict(data.features), data.targets)
-        for name, data in sets.items()
-    }
-    model.save(
-        args.out,
-        held_out_identities=",".join(sorted(held_out)),
-        seed=str(args.seed),
-        copies_per_photo=str(args.copies),
-        figures=json.dumps(figures),
-    )
-    for name, errors in figures.items():
-        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in errors.items()), file=sys.stderr)
+    trained.save(args.out)
     print(
         f"wrote {args.out} in {time.monotonic() - started:.0f} s; skin figures on the held-out "
         "people: bench/lighting_figures.py",
