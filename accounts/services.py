@@ -60,5 +60,8 @@ def token_for(*, user: User) -> str:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete the account and every row that belongs to it (cascades from the user)."""
+    """Delete the account, every row that belongs to it and every stored picture."""
+    from analysis.services import user_analyses_delete
+
+    user_analyses_delete(owner=user)
     user.delete()

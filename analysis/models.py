@@ -9,6 +9,10 @@ def selfie_key(selfie: "Selfie", filename: str) -> str:
     return f"selfies/{selfie.owner_id}/{secrets.token_urlsafe(24)}.jpg"
 
 
+def drape_key(analysis: "Analysis", filename: str) -> str:
+    return f"drapes/{analysis.selfie.owner_id}/{secrets.token_urlsafe(24)}.png"
+
+
 class Selfie(models.Model):
     """A photo a person uploaded, stored re-encoded without its metadata."""
 
@@ -43,6 +47,8 @@ class Analysis(models.Model):
     result = models.JSONField(null=True, blank=True)
     # {"code", "message"}: the engine's refusal (no face, ...) or why the service could not run.
     error = models.JSONField(null=True, blank=True)
+    # The virtual draping picture, made by the worker beside the result.
+    drape = models.FileField(upload_to=drape_key, max_length=200, blank=True)
     model_name = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=20, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

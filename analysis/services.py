@@ -5,8 +5,10 @@ Views, the API and the worker call these and nothing else writes an Analysis.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -85,9 +87,15 @@ def analysis_start(*, analysis_id: int) -> Analysis | None:
 
 @transaction.atomic
 def analysis_complete(
-    *, analysis_id: int, result: dict, model_name: str, model_version: str
+    *,
+    analysis_id: int,
+    result: dict,
+    model_name: str,
+    model_version: str,
+    drape_png: bytes | None = None,
 ) -> Analysis | None:
-    """Store the engine's answer: ``done`` with its result, or ``failed`` with its error."""
+    """Store the engine's answer: ``done`` with its result (and draping picture), or
+    ``failed`` with its error."""
     analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
     if analysis is None or analysis.is_finished:
         return analysis
@@ -98,6 +106,8 @@ def analysis_complete(
         analysis.status = Analysis.Status.DONE
         analysis.result = result
         analysis.error = None
+        if drape_png is not None:
+            analysis.drape.save("drape.png", ContentFile(drape_png), save=False)
     else:
         analysis.status = Analysis.Status.FAILED
         analysis.error = result["error"]
@@ -116,3 +126,70 @@ def analysis_fail(*, analysis_id: int, code: str, message: str) -> Analysis | No
     analysis.finished_at = timezone.now()
     analysis.save(update_fields=["status", "error", "finished_at"])
     return analysis
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    """Remove stored pictures once the rows that name them are gone for good."""
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _stored_files(analyses) -> list[str]:
+    names = []
+    for analysis in analyses:
+        names += [analysis.selfie.image.name, analysis.drape.name]
+    return names
+
+
+@transaction.atomic
+def analysis_delete(*, analysis: Analysis) -> None:
+    """Delete an analysis with its selfie and pictures (a selfie belongs to one analysis)."""
+    selfie = analysis.selfie
+    names = _stored_files(Analysis.objects.filter(selfie=selfie).select_related("selfie"))
+    selfie.delete()  # cascades to the analysis
+    _delete_files_on_commit(names)
+
+
+@transaction.atomic
+def user_analyses_delete(*, owner) -> None:
+    """Delete every selfie, analysis and stored picture of a person (account deletion)."""
+    names = _stored_files(Analysis.objects.filter(selfie__owner=owner).select_related("selfie"))
+    Selfie.objects.filter(owner=owner).delete()
+    _delete_files_on_commit(names)
+
+
+def analyses_requeue_stuck(*, older_than: timedelta) -> list[int]:
+    """Queue again the analyses left pending longer than ``older_than`` (a lost message).
+
+    Queuing twice is harmless: the task does nothing for an analysis already finished.
+    """
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        Analysis.objects.filter(status=Analysis.Status.PENDING, queued_at__lt=cutoff)
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for analysis_id in stuck:
+        analysis_enqueue(analysis_id=analysis_id)
+    return stuck
+
+
+def selfies_purge_images(*, older_than: timedelta) -> int:
+    """Delete stored selfies (and their draping pictures, which show the face) older than
+    ``older_than``, keeping the analyses' results. Returns how many selfies were purged."""
+    cutoff = timezone.now() - older_than
+    purged = 0
+    for selfie in Selfie.objects.filter(created__lt=cutoff).exclude(image="").iterator():
+        with transaction.atomic():
+            analyses = Analysis.objects.filter(selfie=selfie).select_related("selfie")
+            names = _stored_files(analyses)
+            analyses.update(drape="")
+            Selfie.objects.filter(pk=selfie.pk).update(image="")
+            _delete_files_on_commit(names)
+        purged += 1
+    return purged

@@ -95,7 +95,7 @@ def _color_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     measurement = _measure_or_exit(args.image)
-    check = color_check(args.hex, season=measurement.season, skin_lab=measurement.skin_lab)
+    check = color_check(args.hex, season=measurement.season.label, skin_lab=measurement.skin_lab)
     if args.json:
         print(json.dumps(check, ensure_ascii=False))
     else:

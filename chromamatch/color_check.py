@@ -20,7 +20,6 @@ import numpy as np
 
 from chromamatch import colour
 from chromamatch.palette import palettes
-from chromamatch.season import Season
 
 WEIGHTS = {"palette": 0.45, "fit": 0.35, "avoid": 0.20}
 # CIEDE2000 distance at which closeness to the palette falls to 1/e (37 %); 2-3 units is a
@@ -53,13 +52,14 @@ class _SeasonColours:
     spread: dict[str, float]
 
 
-def color_check(hex_colour: str, *, season: Season, skin_lab: np.ndarray) -> dict:
-    """Score ``hex_colour`` for a person of ``season``; raise ValueError on a bad hex."""
+def color_check(hex_colour: str, *, season: str, skin_lab: np.ndarray) -> dict:
+    """Score ``hex_colour`` for a person of ``season`` (its label); raise ValueError on a bad
+    hex. Only stored measurements are needed, so a past analysis can answer it."""
     if not isinstance(hex_colour, str):
         raise ValueError(f"{hex_colour!r} is not a colour like #a1b2c3")
     normalised = colour.rgb8_to_hex(colour.hex_to_rgb8(hex_colour))
     lab = colour.hex_to_lab(normalised)
-    colours = _season_colours(season.label)
+    colours = _season_colours(season)
 
     to_palette = colour.ciede2000(colours.lab, lab)
     nearest = int(np.argmin(to_palette))
@@ -86,15 +86,15 @@ def color_check(hex_colour: str, *, season: Season, skin_lab: np.ndarray) -> dic
 
     reasons = []
     if to_palette[nearest] < SAME_COLOUR_DELTA_E:
-        reasons.append(f"it is {colours.names[nearest]} from your {season.label} palette")
+        reasons.append(f"it is {colours.names[nearest]} from your {season} palette")
     elif to_palette[nearest] < NAMED_DELTA_E:
         reasons.append(
-            f"it is close to {colours.names[nearest]} from your {season.label} palette "
+            f"it is close to {colours.names[nearest]} from your {season} palette "
             f"(ΔE00 {to_palette[nearest]:.1f})"
         )
     else:
         reasons.append(
-            f"the nearest colour in your {season.label} palette is {colours.names[nearest]} "
+            f"the nearest colour in your {season} palette is {colours.names[nearest]} "
             f"(ΔE00 {to_palette[nearest]:.1f})"
         )
     if to_avoid[nearest_avoid] < NAMED_DELTA_E:
@@ -103,7 +103,7 @@ def color_check(hex_colour: str, *, season: Season, skin_lab: np.ndarray) -> dic
             f"(ΔE00 {to_avoid[nearest_avoid]:.1f}): {colours.avoid_whys[nearest_avoid]}"
         )
     if to_palette[nearest] >= SAME_COLOUR_DELTA_E:
-        reasons.append(_attribute_reason(lab, deviations, colours, season.label))
+        reasons.append(_attribute_reason(lab, deviations, colours, season))
     if blend_penalty > 0:
         reasons.append(
             f"it is almost your skin colour (ΔE00 {to_skin:.1f}), so near the face it blurs "

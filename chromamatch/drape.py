@@ -180,3 +180,12 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
     while text and draw.textlength(text + "…", font=font) > TILE_WIDTH - 4:
         text = text[:-1]
     return text + "…"
+
+
+def photo_drape_png(data: bytes) -> bytes:
+    """The draping picture of an uploaded photo; raise AnalysisError when it cannot be made."""
+    from chromamatch.analysis import drape_colours, measure
+
+    measurement = measure(data)
+    best, worst = drape_colours(measurement.season)
+    return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)

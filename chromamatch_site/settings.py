@@ -230,6 +230,8 @@ REST_FRAMEWORK = {
         # Sign-in guesses per client address; the same budget covers the login page.
         "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),
         "signup": env_str("SIGNUP_THROTTLE_RATE", "20/hour"),
+        # Selfies analysed per account: generous for a person, a brake on a runaway client.
+        "analyze": env_str("ANALYZE_THROTTLE_RATE", "120/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

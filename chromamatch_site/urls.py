@@ -4,12 +4,22 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from analysis import api as analysis_api
 from chromamatch_site.health import health
 
 api_patterns = [
     path("auth/signup", accounts_api.SignupApi.as_view(), name="signup"),
     path("auth/token", accounts_api.TokenApi.as_view(), name="token"),
     path("account", accounts_api.AccountApi.as_view(), name="account"),
+    path("analyze", analysis_api.AnalyzeApi.as_view(), name="analyze"),
+    path("analyses/", analysis_api.AnalysisListApi.as_view(), name="analyses"),
+    path("analyses/<int:pk>", analysis_api.AnalysisApi.as_view(), name="analysis"),
+    path(
+        "analyses/<int:pk>/drape.png",
+        analysis_api.AnalysisDrapeApi.as_view(),
+        name="analysis-drape",
+    ),
+    path("color-check", analysis_api.ColorCheckApi.as_view(), name="color-check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
@@ -18,7 +28,10 @@ api_patterns = [
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("health", health, name="health"),
+    # The original ChromaMatch's path, kept for its clients.
+    path("analyze", analysis_api.AnalyzeApi.as_view(), name="analyze-legacy"),
     path("accounts/", include("accounts.urls")),
+    path("", include("analysis.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),

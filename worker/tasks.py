@@ -8,7 +8,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from analysis import services
-from chromamatch import registry
+from chromamatch import engine_data, registry
+from chromamatch.drape import photo_drape_png
 from worker.model_loader import ModelUnavailable, served_model
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def analyse(self, analysis_id: int) -> str:
         return code
     try:
         result = loaded.model.predict(registry.model_input([data]))[0]
+        drape = _drape(data, loaded) if result["ok"] else None
     except SoftTimeLimitExceeded:
         services.analysis_fail(
             analysis_id=analysis_id,
@@ -66,5 +68,12 @@ def analyse(self, analysis_id: int) -> str:
         result=result,
         model_name=loaded.name,
         model_version=loaded.version,
+        drape_png=drape,
     )
     return "done" if result.get("ok") else result["error"]["code"]
+
+
+def _drape(data: bytes, loaded) -> bytes:
+    """The draping picture, drawn with the palettes of the version that analysed the photo."""
+    with engine_data.using(loaded.engine_data):
+        return photo_drape_png(data)

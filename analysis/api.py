@@ -1,0 +1,204 @@
+"""The analysis API: upload a selfie, read, list and delete analyses, drape, colour check."""
+
+import time
+
+import numpy as np
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from analysis import selectors, services
+from analysis.models import Analysis
+from chromamatch.color_check import color_check
+from chromamatch.errors import AnalysisError
+from chromamatch.image_loading import MAX_BYTES
+from chromamatch_site.api_errors import ApiError
+
+MAX_WAIT_SECONDS = 30
+_POLL_SECONDS = 0.1
+
+
+class AnalyzeRateThrottle(UserRateThrottle):
+    scope = "analyze"
+
+
+class AnalysisOutputSerializer(serializers.ModelSerializer):
+    created = serializers.DateTimeField(source="queued_at")
+    finished = serializers.DateTimeField(source="finished_at")
+    model = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    drape_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Analysis
+        fields = ["id", "status", "created", "finished", "model", "result", "error", "url"]
+        fields += ["drape_url"]
+
+    def get_model(self, analysis) -> dict | None:
+        if not analysis.model_version:
+            return None
+        return {"name": analysis.model_name, "version": analysis.model_version}
+
+    def get_url(self, analysis) -> str:
+        return self._absolute(reverse("api:analysis", args=[analysis.pk]))
+
+    def get_drape_url(self, analysis) -> str | None:
+        if not analysis.drape:
+            return None
+        return self._absolute(reverse("api:analysis-drape", args=[analysis.pk]))
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def _error_status(code: str) -> int:
+    return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if code == "image_too_large" else 400
+
+
+class AnalyzeApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [AnalyzeRateThrottle]
+
+    class AnalyzeInputSerializer(serializers.Serializer):
+        file = serializers.FileField(help_text="The selfie: JPEG, PNG, WEBP or HEIC, up to 30 MB.")
+
+    @extend_schema(
+        request={"multipart/form-data": AnalyzeInputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "wait",
+                OpenApiTypes.INT,
+                description=f"Seconds (at most {MAX_WAIT_SECONDS}) to wait for the result; "
+                "answers 200 with the finished analysis when it finishes in time, 202 otherwise.",
+            )
+        ],
+        responses={200: AnalysisOutputSerializer, 202: AnalysisOutputSerializer},
+    )
+    def post(self, request):
+        wait = _wait_seconds(request)
+        # Refuse an oversized body before reading it into memory or a temporary file.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + 64_000:
+            raise ApiError("image_too_large", AnalysisError("image_too_large").message, 413)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApiError("file_required", "Attach the photo as the multipart form field 'file'.")
+        if upload.size > MAX_BYTES:
+            raise ApiError("image_too_large", AnalysisError("image_too_large").message, 413)
+        try:
+            analysis = services.analysis_create(owner=request.user, data=upload.read())
+        except AnalysisError as error:
+            raise ApiError(error.code, error.message, _error_status(error.code)) from None
+        if wait:
+            analysis = _wait_for(analysis, wait)
+        body = AnalysisOutputSerializer(analysis, context={"request": request}).data
+        finished = analysis.is_finished
+        return Response(body, status=status.HTTP_200_OK if finished else status.HTTP_202_ACCEPTED)
+
+
+def _wait_seconds(request) -> float:
+    raw = request.query_params.get("wait")
+    if raw in (None, ""):
+        return 0
+    try:
+        wait = float(raw)
+    except ValueError:
+        raise ApiError("invalid", f"wait must be a number of seconds, not {raw!r}.") from None
+    if not 0 <= wait <= MAX_WAIT_SECONDS:
+        raise ApiError("invalid", f"wait must be between 0 and {MAX_WAIT_SECONDS} seconds.")
+    return wait
+
+
+def _wait_for(analysis: Analysis, seconds: float) -> Analysis:
+    deadline = time.monotonic() + seconds
+    while not analysis.is_finished and time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
+        analysis.refresh_from_db()
+    return analysis
+
+
+class AnalysisListApi(ListAPIView):
+    serializer_class = AnalysisOutputSerializer
+
+    def get_queryset(self):
+        return selectors.analyses_of(self.request.user)
+
+
+class AnalysisApi(APIView):
+    @extend_schema(responses={200: AnalysisOutputSerializer})
+    def get(self, request, pk: int):
+        analysis = selectors.analysis_of(request.user, pk)
+        return Response(AnalysisOutputSerializer(analysis, context={"request": request}).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        services.analysis_delete(analysis=selectors.analysis_of(request.user, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnalysisDrapeApi(APIView):
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        analysis = selectors.analysis_of(request.user, pk)
+        if not analysis.is_finished:
+            raise ApiError(
+                "not_ready", "The analysis is not finished yet; try again in a moment.", 409
+            )
+        if not analysis.drape:
+            message = (
+                "This photo could not be analysed, so there is no draping picture."
+                if analysis.status == Analysis.Status.FAILED
+                else "The draping picture was deleted with the photo after the retention period."
+            )
+            raise ApiError("no_drape", message, status.HTTP_404_NOT_FOUND)
+        response = FileResponse(analysis.drape.open("rb"), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ColorCheckApi(APIView):
+    class ColorCheckInputSerializer(serializers.Serializer):
+        hex = serializers.CharField(help_text="The colour, like #aabbcc.")
+        analysis = serializers.IntegerField(
+            required=False, help_text="Which of your analyses to judge it by (default: latest)."
+        )
+
+    class ColorCheckOutputSerializer(serializers.Serializer):
+        hex = serializers.CharField()
+        score = serializers.IntegerField(help_text="0-100: how well the colour suits you.")
+        verdict = serializers.CharField()
+        why = serializers.CharField()
+        closest_best = serializers.DictField(help_text="The nearest of your best colours.")
+        analysis = serializers.IntegerField()
+
+    @extend_schema(request=ColorCheckInputSerializer, responses={200: ColorCheckOutputSerializer})
+    def post(self, request):
+        data = self.ColorCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        analysis_id = data.validated_data.get("analysis")
+        if analysis_id is not None:
+            analysis = selectors.analysis_of(request.user, analysis_id)
+        else:
+            analysis = selectors.latest_done_analysis(request.user)
+        if analysis is None or analysis.status != Analysis.Status.DONE:
+            raise ApiError(
+                "no_analysis",
+                "There is no finished analysis to judge the colour by. Analyse a selfie first.",
+                status.HTTP_409_CONFLICT,
+            )
+        try:
+            check = color_check(
+                data.validated_data["hex"],
+                season=analysis.result["season"]["label"],
+                skin_lab=np.array(analysis.result["skin"]["lab"], dtype=float),
+            )
+        except ValueError as exc:
+            raise ApiError("invalid_colour", str(exc)) from None
+        return Response({**check, "analysis": analysis.pk})
