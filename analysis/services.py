@@ -193,3 +193,43 @@ def selfies_purge_images(*, older_than: timedelta) -> int:
             _delete_files_on_commit(names)
         purged += 1
     return purged
+
+
+@transaction.atomic
+def analyses_rerun(*, analyses) -> list[int]:
+    """Reset analyses to pending and queue them again for the model in production now.
+
+    The old result, error and draping picture go; an analysis whose selfie was purged
+    cannot run again and is left as it is. Returns the ids queued.
+    """
+    ids = [analysis.pk for analysis in analyses]
+    rows = list(
+        Analysis.objects.select_for_update()
+        .filter(pk__in=ids)
+        .exclude(selfie__image="")
+        .select_related("selfie")
+    )
+    drapes = [analysis.drape.name for analysis in rows]
+    for analysis in rows:
+        analysis.status = Analysis.Status.PENDING
+        analysis.result = None
+        analysis.error = None
+        analysis.drape = ""
+        analysis.model_name = ""
+        analysis.model_version = ""
+        analysis.attempts = 0
+        analysis.queued_at = timezone.now()
+        analysis.started_at = None
+        analysis.finished_at = None
+    fields = ["status", "result", "error", "drape", "model_name", "model_version", "attempts"]
+    fields += ["queued_at", "started_at", "finished_at"]
+    Analysis.objects.bulk_update(rows, fields)
+    _delete_files_on_commit(drapes)
+    queued = [analysis.pk for analysis in rows]
+
+    def enqueue() -> None:
+        for analysis_id in queued:
+            analysis_enqueue(analysis_id=analysis_id)
+
+    transaction.on_commit(enqueue)
+    return queued

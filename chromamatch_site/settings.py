@@ -136,6 +136,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# An analysis still pending after this long lost its message (a broker restart, a crash
+# between commit and send); the reaper queues it again.
+ANALYSIS_STUCK_AFTER_SECONDS = env_int("ANALYSIS_STUCK_AFTER_SECONDS", 600, minimum=60)
+# Stored selfies (and draping pictures) are deleted this many days after upload, keeping the
+# results; 0 keeps them until the person deletes them.
+SELFIE_RETENTION_DAYS = env_int("SELFIE_RETENTION_DAYS", 0, minimum=0)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-analyses": {"task": "worker.tasks.requeue_stuck_analyses", "schedule": 300.0},
+    "purge-old-selfies": {"task": "worker.tasks.purge_old_selfies", "schedule": 3600.0},
+}
+
 # --- Storage ------------------------------------------------------------------------------
 
 MEDIA_ROOT = VAR_DIR / "media"

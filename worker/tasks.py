@@ -1,6 +1,7 @@
 """Celery tasks. They take ids, are safe to run twice, and call services for every write."""
 
 import logging
+from datetime import timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
@@ -77,3 +78,22 @@ def _drape(data: bytes, loaded) -> bytes:
     """The draping picture, drawn with the palettes of the version that analysed the photo."""
     with engine_data.using(loaded.engine_data):
         return photo_drape_png(data)
+
+
+@shared_task(acks_late=True, time_limit=300)
+def requeue_stuck_analyses() -> list[int]:
+    """Queue again the analyses whose message was lost (periodic, every 5 minutes)."""
+    stuck = services.analyses_requeue_stuck(
+        older_than=timedelta(seconds=settings.ANALYSIS_STUCK_AFTER_SECONDS)
+    )
+    if stuck:
+        logger.warning("re-queued %d analyses stuck in pending: %s", len(stuck), stuck)
+    return stuck
+
+
+@shared_task(acks_late=True, time_limit=1800)
+def purge_old_selfies() -> int:
+    """Delete stored selfies past the retention period, keeping results (periodic, hourly)."""
+    if not settings.SELFIE_RETENTION_DAYS:
+        return 0
+    return services.selfies_purge_images(older_than=timedelta(days=settings.SELFIE_RETENTION_DAYS))

@@ -1,0 +1,145 @@
+"""Selfies on an S3 server (moto's, a real HTTP endpoint): private objects, signed URLs,
+nothing left behind after deletion, retries when the storage misbehaves."""
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import boto3
+import pytest
+import requests
+from django.core.files.storage import default_storage
+from django.test import override_settings
+
+from accounts import services as account_services
+from analysis import services
+from analysis.models import Analysis
+from tests.analysis.helpers import development_photo, no_face_jpeg
+from worker import tasks
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mlflow_registry")]
+
+KEY_ID, SECRET = "test-key-id", "test-secret"  # noqa: S105 (moto accepts any)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("moto's S3 server did not start")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings):
+    """A fresh private bucket, and the site's storage pointed at it for this test."""
+    name = f"selfies-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id=KEY_ID,
+        aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=name)
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "access_key": KEY_ID,
+                "secret_key": SECRET,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield client, name
+
+
+def _keys(client, name: str) -> list[str]:
+    return [item["Key"] for item in client.list_objects_v2(Bucket=name).get("Contents", [])]
+
+
+def test_a_selfie_is_a_private_object_reachable_only_through_a_signed_url(bucket, user):
+    client, name = bucket
+    analysis = services.analysis_create(owner=user, data=no_face_jpeg())
+    key = analysis.selfie.image.name
+
+    assert _keys(client, name) == [key]
+    grants = client.get_object_acl(Bucket=name, Key=key)["Grants"]
+    assert all("URI" not in grant["Grantee"] for grant in grants), "no public or group grant"
+    signed = default_storage.url(key)
+    assert "Signature=" in signed or "X-Amz-Signature=" in signed
+    assert requests.get(signed, timeout=5).content == default_storage.open(key).read()
+
+
+def test_the_analysis_reads_s3_and_stores_its_drape_there(bucket, user, shared_faces):
+    client, name = bucket
+    analysis = services.analysis_create(owner=user, data=development_photo(shared_faces))
+
+    assert tasks.analyse.apply(args=[analysis.pk]).get() == "done"
+
+    analysis.refresh_from_db()
+    assert sorted(_keys(client, name)) == sorted([analysis.selfie.image.name, analysis.drape.name])
+
+
+def test_account_deletion_leaves_no_object_in_the_bucket(bucket, user, shared_faces):
+    client, name = bucket
+    for data in (development_photo(shared_faces), no_face_jpeg()):
+        tasks.analyse.apply(args=[services.analysis_create(owner=user, data=data).pk])
+    assert len(_keys(client, name)) == 3  # two selfies and one drape
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        account_services.account_delete(user=user)
+
+    assert _keys(client, name) == []
+    assert not Analysis.objects.exists()
+
+
+def test_a_storage_that_keeps_failing_is_retried_then_reported(bucket, user, monkeypatch):
+    client, name = bucket
+    analysis = services.analysis_create(owner=user, data=no_face_jpeg())
+    # The bucket disappears, as when the store is unreachable: every read fails.
+    client.delete_object(Bucket=name, Key=analysis.selfie.image.name)
+    client.delete_bucket(Bucket=name)
+    retries = []
+    monkeypatch.setattr(tasks, "_backoff", lambda n: retries.append(n) or 0)
+
+    tasks.analyse.apply(args=[analysis.pk])
+
+    analysis.refresh_from_db()
+    assert retries == list(range(tasks.MAX_RETRIES))
+    assert analysis.status == Analysis.Status.FAILED
+    assert analysis.error["code"] == "storage_unavailable"
