@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Consent, User
@@ -17,7 +18,7 @@ class UserAdmin(BaseUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["-date_joined"]
-    list_display = ["email", "date_joined", "is_active", "is_staff"]
+    list_display = ["email", "date_joined", "analyses_count", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email"]
     readonly_fields = ["date_joined", "last_login"]
@@ -30,6 +31,13 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(analyses_count=Count("selfies__analyses"))
+
+    @admin.display(description="analyses", ordering="analyses_count")
+    def analyses_count(self, user) -> int:
+        return user.analyses_count
 
     def get_inlines(self, request, obj):
         # Consent is given by the person at sign-up, so it is shown, never entered here.

@@ -1,0 +1,297 @@
+"""The pages of analyses: upload, result (with progress and colour check), history, deletion.
+
+Every page reads through the owner-scoped selectors, so another person's analysis is a 404.
+"""
+
+import statistics
+from collections import Counter
+
+import numpy as np
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from analysis import selectors, services
+from analysis.api import AnalyzeRateThrottle
+from analysis.forms import ColorCheckForm, UploadForm
+from analysis.models import Analysis
+from chromamatch.color_check import color_check
+from chromamatch.errors import AnalysisError
+from chromamatch.palette import season_palette
+from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
+
+# What the person can do about each quality warning of the engine (chromamatch/quality.py and
+# hair_not_visible from chromamatch/analysis.py).
+WARNING_ADVICE = {
+    "multiple_faces": (
+        "More than one face is in the photo; the largest was analysed. "
+        "Take the selfie alone so the right face is measured."
+    ),
+    "blurry": "The photo is blurred. Hold the phone still or rest it on something, and retake it.",
+    "too_dark": (
+        "The photo is dark, which hides skin colour. Face a window or step into daylight."
+    ),
+    "overexposed": (
+        "The photo is too bright and washes out your skin. Move out of direct sun or away "
+        "from the lamp, or turn off the flash."
+    ),
+    "colour_cast": (
+        "The light has a strong colour (a warm lamp, coloured walls). The correction takes "
+        "most of it out; daylight from a window gives the most trustworthy result."
+    ),
+    "head_turned": ("Your head is turned, which shades one cheek. Look straight into the camera."),
+    "eyes_closed": "Your eyes look closed, so their colour could not be read. Keep them open.",
+    "hair_not_visible": (
+        "Your hair could not be seen, so the season was judged without it. "
+        "Leave some hair in the picture, uncovered."
+    ),
+}
+PALETTE_GROUPS = (
+    ("best", "Your best colours"),
+    ("neutrals", "Neutrals"),
+    ("avoid", "Colours to avoid"),
+)
+# The progress page reloads itself this often (seconds) when JavaScript is off.
+REFRESH_SECONDS = 3
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    if request.method == "GET":
+        return render(request, "analysis/upload.html", {"form": UploadForm()})
+    form = UploadForm(request.POST, request.FILES)
+    # Page uploads and API uploads share one budget per person.
+    throttle = AnalyzeRateThrottle()
+    if not throttle.allow_request(request, None):
+        form.add_error(None, "You have sent a lot of photos in the last hour. Try again later.")
+        response = render(request, "analysis/upload.html", {"form": form}, status=429)
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
+    if form.is_valid():
+        try:
+            analysis = services.analysis_create(
+                owner=request.user, data=form.cleaned_data["photo"].read()
+            )
+        except AnalysisError as error:
+            form.add_error("photo", error.message)
+        else:
+            return redirect("analysis:result", pk=analysis.pk)
+    return render(request, "analysis/upload.html", {"form": form}, status=400)
+
+
+@login_required
+@require_GET
+def result(request, pk: int):
+    analysis = selectors.analysis_of(request.user, pk)
+    return render(request, "analysis/result.html", _result_context(analysis, ColorCheckForm()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def colour_check(request, pk: int):
+    """Judge a picked colour by this analysis (the page twin of POST /api/color-check)."""
+    analysis = selectors.analysis_of(request.user, pk)
+    if request.method == "GET":
+        return redirect("analysis:result", pk=analysis.pk)
+    form = ColorCheckForm(request.POST)
+    check = None
+    if analysis.status != Analysis.Status.DONE:
+        form.add_error(None, "This analysis has no result to judge a colour by.")
+    elif form.is_valid():
+        try:
+            check = color_check(
+                form.cleaned_data["hex"],
+                season=analysis.result["season"]["label"],
+                skin_lab=np.array(analysis.result["skin"]["lab"], dtype=float),
+            )
+        except ValueError as exc:
+            form.add_error("hex", str(exc))
+    context = _result_context(analysis, form, check=check)
+    return render(request, "analysis/result.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def selfie_image(request, pk: int):
+    analysis = selectors.analysis_of(request.user, pk)
+    return _stored_file(analysis.selfie.image, "image/jpeg")
+
+
+@login_required
+@require_GET
+def drape_image(request, pk: int):
+    analysis = selectors.analysis_of(request.user, pk)
+    return _stored_file(analysis.drape, "image/png")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk: int):
+    analysis = selectors.analysis_of(request.user, pk)
+    if request.method == "POST":
+        services.analysis_delete(analysis=analysis)
+        messages.success(request, "The analysis and its photo have been deleted.")
+        return redirect("analysis:history")
+    return render(request, "analysis/delete.html", {"analysis": analysis})
+
+
+@login_required
+@require_GET
+def history(request):
+    analyses = list(selectors.analyses_of(request.user))
+    measured = [a for a in reversed(analyses) if a.status == Analysis.Status.DONE and a.result]
+    return render(
+        request,
+        "analysis/history.html",
+        {
+            "analyses": analyses,
+            "chart": ita_chart(measured),
+            "consistency": consistency(measured),
+        },
+    )
+
+
+def _stored_file(field, content_type: str):
+    """Stream a stored picture, or send the browser to a short-lived signed URL on S3."""
+    if not field:
+        raise Http404("This picture is not stored (it was never made or has been deleted).")
+    if settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):
+        return redirect(default_storage.url(field.name))
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None = None) -> dict:
+    context = {
+        "analysis": analysis,
+        "color_form": form,
+        "check": check,
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    if analysis.status != Analysis.Status.DONE or not analysis.result:
+        return context
+    result = analysis.result
+    names = _palette_names(result["season"]["label"])
+    palette = result.get("palette") or {}
+    context.update(
+        result=result,
+        ita_category=result["skin"]["ita_category"].replace("_", " "),
+        mst_scale=[
+            {"level": level, "hex": hex_, "current": level == result["skin"]["mst"]}
+            for level, hex_ in enumerate(MST_SWATCHES, start=1)
+        ],
+        palette_groups=[
+            {
+                "key": key,
+                "title": title,
+                "colours": [{"hex": h, "name": names.get(h, h)} for h in palette.get(key, [])],
+            }
+            for key, title in PALETTE_GROUPS
+        ],
+        metals=palette.get("metals", []),
+        advice=_grouped_advice(result.get("recommendations", [])),
+        warnings=[
+            {"code": code, "advice": WARNING_ADVICE.get(code, code.replace("_", " ").capitalize())}
+            for code in result.get("quality", {}).get("warnings", [])
+        ],
+    )
+    return context
+
+
+def _palette_names(season: str) -> dict[str, str]:
+    """Colour names by hex; a season of an older engine version may be missing or renamed."""
+    try:
+        palette = season_palette(season)
+    except KeyError:
+        return {}
+    return {
+        entry["hex"]: entry["name"]
+        for key in ("best", "neutrals", "avoid")
+        for entry in palette[key]
+    }
+
+
+def _grouped_advice(recommendations: list[dict]) -> list[dict]:
+    groups: dict[str, list[dict]] = {}
+    for item in recommendations:
+        groups.setdefault(item["category"], []).append(item)
+    return [{"category": category, "items": items} for category, items in groups.items()]
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 260
+CHART_PAD = {"left": 48, "right": 16, "top": 16, "bottom": 36}
+# However steady the measurements, the chart spans at least this many ITA degrees, so a
+# difference of half a degree does not fill the height and look like a swing.
+CHART_MIN_SPAN = 20.0
+
+
+def ita_chart(analyses: list[Analysis]) -> dict | None:
+    """Geometry of the skin-tone chart (ITA of each analysis, oldest first), for the SVG
+    drawn by the history page; None without any measurement."""
+    if not analyses:
+        return None
+    itas = [a.result["skin"]["ita"] for a in analyses]
+    middle = (max(itas) + min(itas)) / 2
+    half = max(max(itas) - min(itas), CHART_MIN_SPAN) / 2 + 3
+    low, high = middle - half, middle + half
+    plot_w = CHART_WIDTH - CHART_PAD["left"] - CHART_PAD["right"]
+    plot_h = CHART_HEIGHT - CHART_PAD["top"] - CHART_PAD["bottom"]
+
+    def y(ita: float) -> float:
+        return round(CHART_PAD["top"] + (high - ita) / (high - low) * plot_h, 1)
+
+    step = plot_w / (len(analyses) - 1) if len(analyses) > 1 else 0
+    points = []
+    for index, (analysis, ita) in enumerate(zip(analyses, itas, strict=True)):
+        x = CHART_PAD["left"] + (index * step if step else plot_w / 2)
+        points.append(
+            {
+                "x": round(x, 1),
+                "y": y(ita),
+                "hex": analysis.result["skin"]["hex"],
+                "label": f"{analysis.queued_at:%d %b %Y}: ITA {ita:.1f}°, "
+                f"Monk {analysis.result['skin']['mst']}",
+            }
+        )
+    # The ITA category boundaries that fall inside the chart, as labelled lines.
+    bounds = [
+        {"y": y(cut), "label": f"{cut:.0f}°", "name": name.replace("_", " ")}
+        for cut, name, _ in ITA_CATEGORIES
+        if low < cut < high
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_PAD["left"],
+        "right": CHART_WIDTH - CHART_PAD["right"],
+        "bottom": CHART_HEIGHT - CHART_PAD["bottom"],
+        "points": points,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "bounds": bounds,
+        "first": f"{analyses[0].queued_at:%d %b %Y}",
+        "last": f"{analyses[-1].queued_at:%d %b %Y}",
+    }
+
+
+def consistency(analyses: list[Analysis]) -> str | None:
+    """One sentence on how steady the measurements are across a person's analyses."""
+    if not analyses:
+        return None
+    seasons = Counter(a.result["season"]["label"] for a in analyses)
+    named = ", ".join(f"{label} ×{count}" for label, count in seasons.most_common())
+    if len(analyses) == 1:
+        return (
+            f"One analysis so far (season: {named}). Analyse another photo, in other light, "
+            "to see how steady the measurement is."
+        )
+    itas = [a.result["skin"]["ita"] for a in analyses]
+    return (
+        f"Your ITA varied by {statistics.stdev(itas):.1f}° (standard deviation) over "
+        f"{len(analyses)} analyses; seasons: {named}."
+    )

@@ -1,0 +1,313 @@
+"""The analysis pages: upload, result (progress, failure, colour check), history, deletion."""
+
+import copy
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+
+from analysis import services
+from analysis.models import Analysis, Selfie
+from chromamatch.analysis import analyze
+from chromamatch.drape import photo_drape_png
+from chromamatch.errors import MESSAGES
+from tests.analysis.helpers import development_photo, no_face_jpeg
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Every page route of one analysis, with the methods it accepts.
+ANALYSIS_ROUTES = [
+    ("/analyses/{pk}/", "get"),
+    ("/analyses/{pk}/colour-check", "get"),
+    ("/analyses/{pk}/colour-check", "post"),
+    ("/analyses/{pk}/selfie.jpg", "get"),
+    ("/analyses/{pk}/drape.png", "get"),
+    ("/analyses/{pk}/delete", "get"),
+    ("/analyses/{pk}/delete", "post"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine_output(shared_faces):
+    """One development photo with what the engine and the worker made of it (computed once)."""
+    photo = development_photo(shared_faces)
+    return photo, analyze(photo), photo_drape_png(photo)
+
+
+@pytest.fixture
+def page_client(client, user):
+    client.force_login(user)
+    cache.delete(f"throttle_analyze_{user.pk}")
+    return client
+
+
+def _done(owner, engine_output, **changes) -> Analysis:
+    """A finished analysis as the worker leaves it, on a real photo and its real result."""
+    photo, result, drape = engine_output
+    analysis = services.analysis_create(owner=owner, data=photo)
+    result = copy.deepcopy(result)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split("__")
+        target = result
+        for key in parents:
+            target = target[key]
+        target[leaf] = value
+    services.analysis_complete(
+        analysis_id=analysis.pk,
+        result=result,
+        model_name="ChromaMatch_Model",
+        model_version="3",
+        drape_png=drape,
+    )
+    analysis.refresh_from_db()
+    return analysis
+
+
+def _text(response) -> str:
+    """The page's visible text with tags and extra whitespace removed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.mark.parametrize(("route", "method"), ANALYSIS_ROUTES)
+def test_it_answers_404_for_another_persons_analysis(page_client, route, method):
+    theirs = services.analysis_create(owner=UserFactory(), data=no_face_jpeg())
+
+    response = getattr(page_client, method)(route.format(pk=theirs.pk), {"hex": "#336699"})
+
+    assert response.status_code == 404
+    assert Analysis.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "method"),
+    [("/analyses/{pk}/", "post"), ("/analyses/{pk}/selfie.jpg", "post")],
+)
+def test_it_answers_a_wrong_method_alike_for_theirs_and_missing(page_client, route, method):
+    # A 405 before the owner check must not tell an existing id from a missing one.
+    theirs = services.analysis_create(owner=UserFactory(), data=no_face_jpeg())
+
+    existing = getattr(page_client, method)(route.format(pk=theirs.pk))
+    missing = getattr(page_client, method)(route.format(pk=theirs.pk + 1000))
+
+    assert existing.status_code == missing.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "route", ["/upload/", "/analyses/", "/analyses/1/", "/analyses/1/selfie.jpg"]
+)
+def test_it_sends_visitors_to_log_in(client, route):
+    response = client.get(route)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_offers_a_labelled_camera_input(page_client):
+    page = page_client.get("/upload/").content.decode()
+
+    assert re.search(r'<label for="id_photo">Your selfie</label>', page)
+    tag = re.search(r"<input[^>]*type=\"file\"[^>]*>", page).group(0)
+    assert 'accept="image/*"' in tag
+    assert 'capture="user"' in tag
+    assert 'id="id_photo"' in tag
+
+
+def test_it_shows_the_engine_message_for_an_unreadable_file(page_client, tmp_path):
+    bad = tmp_path / "notes.jpg"
+    bad.write_bytes(b"this is not a photo at all")
+
+    with bad.open("rb") as handle:
+        response = page_client.post("/upload/", {"photo": handle})
+
+    assert response.status_code == 400
+    assert MESSAGES["unsupported_format"] in response.content.decode()
+    assert 'name="photo"' in response.content.decode()
+    assert not Selfie.objects.exists()
+
+
+def test_it_asks_for_a_photo_when_none_was_sent(page_client):
+    response = page_client.post("/upload/", {})
+
+    assert response.status_code == 400
+    assert "Choose a photo" in response.content.decode()
+
+
+def test_it_redirects_an_upload_to_its_progress_page(page_client, user, shared_faces, tmp_path):
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(development_photo(shared_faces))
+
+    with photo.open("rb") as handle:
+        response = page_client.post("/upload/", {"photo": handle})
+
+    analysis = Analysis.objects.get(selfie__owner=user)
+    assert response.status_code == 302
+    assert response["Location"] == f"/analyses/{analysis.pk}/"
+    page = page_client.get(response["Location"]).content.decode()
+    assert "Analysing your photo" in page
+    assert '<meta http-equiv="refresh"' in page
+    assert f'data-status-url="/api/analyses/{analysis.pk}"' in page
+
+
+def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+    result = analysis.result
+
+    response = page_client.get(f"/analyses/{analysis.pk}/")
+
+    page = response.content.decode()
+    text = _text(response)
+    assert response.status_code == 200
+    assert f"background: {result['skin']['hex']}" in page
+    assert f"background: {result['eyes']['hex']}" in page
+    assert f"background: {result['hair']['hex']}" in page
+    assert f"Your season: {result['season']['label']}" in text
+    assert result["season"]["why"] in text
+    assert f"level {result['skin']['mst']} of 10" in text
+    assert f"type {result['skin']['fitzpatrick']}" in text
+    assert f"{result['skin']['ita']}°" in text
+    assert f"Face shape: {result['face_shape']['label']}" in text
+    assert "% confidence" in text
+    for key in ("best", "neutrals", "avoid"):
+        for hex_ in result["palette"][key]:
+            assert f"background: {hex_}" in page
+    assert result["palette"]["metals"][0] in text
+    for item in result["recommendations"]:
+        assert item["text"] in text
+        assert item["why"] in text
+    assert "poppy red" in text.lower()  # palette swatches carry the colours' names
+    assert f'src="/analyses/{analysis.pk}/drape.png"' in page
+    assert f'src="/analyses/{analysis.pk}/selfie.jpg"' in page
+    assert '<meta http-equiv="refresh"' not in page
+
+
+def test_it_gives_advice_for_each_quality_warning(page_client, user, engine_output):
+    analysis = _done(
+        user, engine_output, quality__warnings=["too_dark", "colour_cast", "hair_not_visible"]
+    )
+
+    text = _text(page_client.get(f"/analyses/{analysis.pk}/"))
+
+    assert "Face a window or step into daylight" in text
+    assert "daylight from a window gives the most trustworthy result" in text
+    assert "Leave some hair in the picture" in text
+
+
+def test_it_shows_why_a_failed_analysis_failed(page_client, user):
+    analysis = services.analysis_create(owner=user, data=no_face_jpeg())
+    services.analysis_complete(
+        analysis_id=analysis.pk,
+        result={"ok": False, "error": {"code": "no_face", "message": MESSAGES["no_face"]}},
+        model_name="ChromaMatch_Model",
+        model_version="3",
+    )
+
+    response = page_client.get(f"/analyses/{analysis.pk}/")
+
+    assert MESSAGES["no_face"] in response.content.decode()
+    assert 'href="/upload/">Try another photo' in response.content.decode()
+
+
+def test_it_streams_the_selfie_and_the_drape_to_their_owner(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+
+    selfie = page_client.get(f"/analyses/{analysis.pk}/selfie.jpg")
+    drape = page_client.get(f"/analyses/{analysis.pk}/drape.png")
+
+    assert selfie["Content-Type"] == "image/jpeg"
+    assert b"".join(selfie.streaming_content)[:2] == b"\xff\xd8"
+    assert drape["Content-Type"] == "image/png"
+    assert b"".join(drape.streaming_content)[:4] == b"\x89PNG"
+    assert selfie["Cache-Control"] == "private, no-store"
+
+
+def test_it_answers_404_for_a_picture_not_stored(page_client, user):
+    pending = services.analysis_create(owner=user, data=no_face_jpeg())
+
+    assert page_client.get(f"/analyses/{pending.pk}/drape.png").status_code == 404
+
+
+def test_it_judges_a_picked_colour(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+
+    response = page_client.post(f"/analyses/{analysis.pk}/colour-check", {"hex": "#FF4040"})
+
+    text = _text(response)
+    assert response.status_code == 200
+    assert re.search(r"#ff4040: (great|good|fair|poor), \d+/100", text)
+    assert "palette" in text
+
+
+def test_it_refuses_a_colour_that_is_not_one(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+
+    response = page_client.post(f"/analyses/{analysis.pk}/colour-check", {"hex": "red"})
+
+    assert response.status_code == 400
+    assert "is not a colour like #a1b2c3" in response.content.decode()
+
+
+def test_it_deletes_an_analysis_with_its_pictures(
+    page_client, user, engine_output, django_capture_on_commit_callbacks
+):
+    analysis = _done(user, engine_output)
+    names = [analysis.selfie.image.name, analysis.drape.name]
+
+    confirm = page_client.get(f"/analyses/{analysis.pk}/delete")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page_client.post(f"/analyses/{analysis.pk}/delete", follow=True)
+
+    assert "Delete this analysis?" in confirm.content.decode()
+    assert response.redirect_chain[-1][0] == "/analyses/"
+    assert "have been deleted" in response.content.decode()
+    assert not Analysis.objects.filter(pk=analysis.pk).exists()
+    assert not Selfie.objects.filter(owner=user).exists()
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, user, engine_output):
+    first = _done(user, engine_output, skin__ita=40.0, season__label="warm spring")
+    second = _done(user, engine_output, skin__ita=44.0)
+    pending = services.analysis_create(owner=user, data=no_face_jpeg())
+    services.analysis_create(owner=UserFactory(), data=no_face_jpeg())  # someone else's
+
+    response = page_client.get("/analyses/")
+
+    page = response.content.decode()
+    text = _text(response)
+    links = re.findall(r'href="/analyses/(\d+)/" class="history-link"', page)
+    assert links == [str(pending.pk), str(second.pk), str(first.pk)]
+    assert page.count("<circle") == 2
+    assert f'fill="{first.result["skin"]["hex"]}"' in page
+    assert "Your ITA varied by 2.8° (standard deviation) over 2 analyses" in text
+    assert "warm spring ×1" in text
+    assert "In progress" in text
+    assert text.count("Delete") >= 3
+
+
+def test_it_shows_an_empty_history(page_client):
+    text = _text(page_client.get("/analyses/"))
+
+    assert "No analyses yet" in text
+    assert "<svg" not in text
+
+
+def test_it_links_the_pages_in_the_navigation(page_client):
+    page = page_client.get("/").content.decode()
+
+    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', page, re.S).group(1)
+    assert 'href="/upload/"' in nav
+    assert 'href="/analyses/"' in nav
+    assert 'href="/accounts/profile/"' in nav
+    assert re.search(r'<form method="post" action="/accounts/logout/"', nav)
+
+
+def test_it_explains_the_product_on_the_home_page(client):
+    text = _text(client.get("/"))
+
+    for feature in ("Monk Skin Tone", "ITA", "Fitzpatrick", "Undertone", "Face shape"):
+        assert feature in text
+    for feature in ("season", "palette", "Advice", "draping", "Colour check", "History"):
+        assert feature in text
+    assert "Create a free account" in text
