@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,18 @@ def check_queue() -> None:
             conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def check_storage() -> None:
+    """Reach where selfies are stored: the S3 bucket, or a writable media folder."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        return
+    folder = Path(settings.MEDIA_ROOT)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        raise OSError(f"media folder {folder} is not writable")
+
+
 def check_model() -> str | None:
     """A production model is registered; warn when a worker failed to load a newer one."""
     from chromamatch import registry
@@ -60,6 +73,7 @@ def check_model() -> str | None:
 CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "queue": check_queue,
+    "storage": check_storage,
     "model": check_model,
 }
 

@@ -34,10 +34,30 @@ def _reachable(url: str, default_port: int) -> bool:
 
 def pytest_sessionstart(session):
     """A configured service that is down fails the run; it never silently skips tests."""
-    for name, default_port in (("DATABASE_URL", 5432), ("REDIS_URL", 6379)):
+    for name, default_port in (
+        ("DATABASE_URL", 5432),
+        ("REDIS_URL", 6379),
+        ("S3_ENDPOINT_URL", 443),
+    ):
         url = os.environ.get(name)
         if url and not url.startswith("sqlite") and not _reachable(url, default_port):
             pytest.exit(f"{name} is set but its server cannot be reached; start it first.", 3)
+    if os.environ.get("S3_BUCKET"):
+        _ensure_bucket(os.environ["S3_BUCKET"])
+
+
+def _ensure_bucket(name: str) -> None:
+    """The suite's bucket on the configured S3 server (a deployment creates its own)."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        region_name=os.environ.get("AWS_S3_REGION_NAME"),
+    )
+    existing = {bucket["Name"] for bucket in client.list_buckets()["Buckets"]}
+    if name not in existing:
+        client.create_bucket(Bucket=name)
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +129,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, mlflow_registry):
     from chromamatch_site.celery import app
 
     log_path = Path(settings.VAR_DIR) / "test-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_worker(),

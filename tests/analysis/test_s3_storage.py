@@ -143,3 +143,14 @@ def test_a_storage_that_keeps_failing_is_retried_then_reported(bucket, user, mon
     assert retries == list(range(tasks.MAX_RETRIES))
     assert analysis.status == Analysis.Status.FAILED
     assert analysis.error["code"] == "storage_unavailable"
+
+
+def test_health_names_the_storage_when_the_bucket_is_gone(bucket, client):
+    s3, name = bucket
+    assert client.get("/health").json()["checks"]["storage"] == "ok"
+    s3.delete_bucket(Bucket=name)
+
+    response = client.get("/health")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"].startswith("error")

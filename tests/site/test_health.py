@@ -11,7 +11,7 @@ def test_it_answers_ok_with_each_check_named(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "queue": "ok", "model": "ok"},
+        "checks": {"database": "ok", "queue": "ok", "storage": "ok", "model": "ok"},
     }
 
 
