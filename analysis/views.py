@@ -224,8 +224,9 @@ def _grouped_advice(recommendations: list[dict]) -> list[dict]:
     return [{"category": category, "items": items} for category, items in groups.items()]
 
 
-CHART_WIDTH, CHART_HEIGHT = 640, 260
-CHART_PAD = {"left": 48, "right": 16, "top": 16, "bottom": 36}
+# Narrow enough that its 15-unit text stays readable when a phone shrinks it to fit.
+CHART_WIDTH, CHART_HEIGHT = 480, 250
+CHART_PAD = {"left": 46, "right": 12, "top": 12, "bottom": 36}
 # However steady the measurements, the chart spans at least this many ITA degrees, so a
 # difference of half a degree does not fill the height and look like a swing.
 CHART_MIN_SPAN = 20.0
