@@ -18,4 +18,6 @@ RUN SECRET_KEY=collectstatic-only DJANGO_DEBUG=false ALLOWED_HOSTS=localhost \
 USER chromamatch
 
 EXPOSE 8000
-CMD ["gunicorn", "chromamatch_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# One process with threads: the metrics on /metrics are then the whole container's (scale
+# with more containers, each its own scrape target).
+CMD ["gunicorn", "chromamatch_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "1", "--threads", "8"]

@@ -11,7 +11,7 @@ PIP := $(PY) -m pip install --disable-pip-version-check --quiet
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run dev test lint venv dev-venv lock mlflow-ui eval bench
+.PHONY: run dev test lint venv dev-venv lock mlflow-ui eval bench docker
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,9 @@ lock: dev-venv
 
 mlflow-ui: venv
 	$(VENV)/bin/mlflow ui --backend-store-uri "sqlite:///$(CURDIR)/var/mlflow/mlflow.db" --port 5000
+
+# The production image, and a check of docker-compose.yml (`docker compose up -d` runs it).
+docker:
+	docker build -t chromamatch:latest .
+	docker compose --env-file .env.example config --quiet 2>/dev/null \
+		|| docker-compose --env-file .env.example config --quiet

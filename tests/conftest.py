@@ -21,6 +21,15 @@ SHARED_FACES = REPO.parent / "shared" / "data" / "faces" / "london"
 WORKER_MODEL_REFRESH_SECONDS = 2
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+WORKER_METRICS_PORT = free_port()
+
+
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlparse(url)
     try:
@@ -123,7 +132,7 @@ def mlflow_registry(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, mlflow_registry):
+def celery_worker_process(django_db_setup, django_db_blocker, mlflow_registry, tmp_path_factory):
     """A real Celery worker in its own process, on the suite's broker, test database and
     model registry; it looks for a moved `production` alias every 2 seconds."""
     from chromamatch_site.celery import app
@@ -136,6 +145,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, mlflow_registry):
         "MLFLOW_TRACKING_URI": mlflow_registry,
         "MLFLOW_ARTIFACT_ROOT": settings.MLFLOW_ARTIFACT_ROOT,
         "MODEL_REFRESH_SECONDS": str(WORKER_MODEL_REFRESH_SECONDS),
+        # Its metrics as in production: counted in a multiprocess folder, served on a port.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path_factory.mktemp("worker-metrics")),
+        "WORKER_METRICS_PORT": str(WORKER_METRICS_PORT),
+        "WORKER_METRICS_ADDRESS": "127.0.0.1",
     }
     with open(log_path, "w") as log:
         process = subprocess.Popen(

@@ -18,9 +18,3 @@ class WorkerConfig(AppConfig):
                 settings.CELERY_RESULT_BACKEND.removeprefix("file://"),
             ):
                 Path(folder).mkdir(parents=True, exist_ok=True)
-
-        from prometheus_client import REGISTRY
-
-        from worker.metrics import ModelStatusCollector
-
-        REGISTRY.register(ModelStatusCollector())

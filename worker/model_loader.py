@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from chromamatch import registry
+from worker.metrics import MODEL_LOAD_FAILURES
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class ServedModel:
             self._error = None
         except Exception as exc:  # keep serving the last good model whatever went wrong
             self._error = f"{type(exc).__name__}: {exc}"
+            MODEL_LOAD_FAILURES.inc()
             logger.exception("could not load the production model; keeping the last good one")
         report_status(version=self._loaded.version if self._loaded else None, error=self._error)
 

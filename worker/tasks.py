@@ -11,6 +11,7 @@ from django.conf import settings
 from analysis import services
 from chromamatch import engine_data, registry
 from chromamatch.drape import photo_drape_png
+from worker.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_WAIT
 from worker.model_loader import ModelUnavailable, served_model
 
 logger = logging.getLogger(__name__)
@@ -39,39 +40,53 @@ def analyse(self, analysis_id: int) -> str:
     analysis = services.analysis_start(analysis_id=analysis_id)
     if analysis is None:
         return "already finished or deleted"
+    if analysis.attempts == 1:
+        QUEUE_WAIT.observe((analysis.started_at - analysis.queued_at).total_seconds())
+    with ANALYSIS_DURATION.time():
+        return _analyse(self, analysis)
+
+
+def _analyse(task, analysis) -> str:
     try:
         with analysis.selfie.image.open("rb") as handle:
             data = handle.read()
         loaded = served_model.current()
     except (*STORAGE_ERRORS, ModelUnavailable) as exc:
-        if self.request.retries < MAX_RETRIES:
-            logger.warning("analysis %s: %s; retrying", analysis_id, exc)
-            raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+        if task.request.retries < MAX_RETRIES:
+            logger.warning("analysis %s: %s; retrying", analysis.pk, exc)
+            raise task.retry(exc=exc, countdown=_backoff(task.request.retries)) from exc
         code = "model_unavailable" if isinstance(exc, ModelUnavailable) else "storage_unavailable"
-        services.analysis_fail(
-            analysis_id=analysis_id,
-            code=code,
-            message="The analysis service is unavailable right now. Please try again later.",
+        return _give_up(
+            analysis.pk,
+            code,
+            "The analysis service is unavailable right now. Please try again later.",
         )
-        return code
     try:
         result = loaded.model.predict(registry.model_input([data]))[0]
         drape = _drape(data, loaded) if result["ok"] else None
     except SoftTimeLimitExceeded:
-        services.analysis_fail(
-            analysis_id=analysis_id,
-            code="timeout",
-            message="The analysis took too long and was stopped. Please try another photo.",
+        return _give_up(
+            analysis.pk,
+            "timeout",
+            "The analysis took too long and was stopped. Please try another photo.",
+            loaded.version,
         )
-        return "timeout"
     services.analysis_complete(
-        analysis_id=analysis_id,
+        analysis_id=analysis.pk,
         result=result,
         model_name=loaded.name,
         model_version=loaded.version,
         drape_png=drape,
     )
-    return "done" if result.get("ok") else result["error"]["code"]
+    code = "" if result["ok"] else result["error"]["code"]
+    ANALYSES.labels("done" if result["ok"] else "failed", code, loaded.version).inc()
+    return code or "done"
+
+
+def _give_up(analysis_id: int, code: str, message: str, model_version: str = "") -> str:
+    services.analysis_fail(analysis_id=analysis_id, code=code, message=message)
+    ANALYSES.labels("failed", code, model_version).inc()
+    return code
 
 
 def _drape(data: bytes, loaded) -> bytes:
