@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "analysis",
     "worker",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,7 @@ SELFIE_RETENTION_DAYS = env_int("SELFIE_RETENTION_DAYS", 0, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-analyses": {"task": "worker.tasks.requeue_stuck_analyses", "schedule": 300.0},
     "purge-old-selfies": {"task": "worker.tasks.purge_old_selfies", "schedule": 3600.0},
+    "drift-report": {"task": "monitoring.tasks.drift_report", "schedule": 3600.0},
 }
 
 # --- Storage ------------------------------------------------------------------------------

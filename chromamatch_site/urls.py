@@ -32,6 +32,7 @@ urlpatterns = [
     path("analyze", analysis_api.AnalyzeApi.as_view(), name="analyze-legacy"),
     path("accounts/", include("accounts.urls")),
     path("", include("analysis.urls")),
+    path("", include("monitoring.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),

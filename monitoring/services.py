@@ -1,0 +1,57 @@
+"""Writes of drift reports: run the comparison, store its figures, HTML and JSON."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from monitoring import drift
+from monitoring.models import DriftReport
+
+logger = logging.getLogger(__name__)
+
+
+def drift_report_run(
+    *,
+    reference_size: int = drift.REFERENCE_SIZE,
+    current_size: int = drift.CURRENT_SIZE,
+) -> DriftReport:
+    """Compare the windows now and record the outcome, whatever it is.
+
+    Too few analyses is a ``not_enough_data`` report; a failure of the comparison itself is an
+    ``error`` report with its reason, so the hourly run never dies silently.
+    """
+    try:
+        outcome = drift.drift_check(reference_size=reference_size, current_size=current_size)
+    except ValueError:
+        raise  # asked for windows too small to mean anything: the caller's mistake
+    except Exception as exc:
+        logger.exception("drift report failed")
+        return DriftReport.objects.create(
+            status=DriftReport.Status.ERROR, message=f"{type(exc).__name__}: {exc}"
+        )
+    report = DriftReport(
+        status=outcome.status,
+        message=outcome.message,
+        model_name=outcome.model_name,
+        model_version=outcome.model_version,
+        reference_size=outcome.reference_size,
+        current_size=outcome.current_size,
+        drift_share=outcome.drift_share,
+        drifted_columns=outcome.drifted_columns,
+        figures=outcome.figures,
+    )
+    # Files are written before the row, as for selfies: if the row fails they are removed.
+    if outcome.html is not None:
+        report.html.save("report.html", ContentFile(outcome.html.encode()), save=False)
+    if outcome.snapshot_json is not None:
+        report.snapshot.save("report.json", ContentFile(outcome.snapshot_json.encode()), save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except BaseException:
+        for stored in (report.html, report.snapshot):
+            if stored:
+                stored.delete(save=False)
+        raise
+    return report
