@@ -119,12 +119,16 @@ def windows(
     )
 
 
+def check_window_sizes(*, reference_size: int, current_size: int) -> None:
+    if min(reference_size, current_size) < MIN_WINDOW:
+        raise ValueError(f"drift windows need at least {MIN_WINDOW} analyses each")
+
+
 def drift_check(
     *, reference_size: int = REFERENCE_SIZE, current_size: int = CURRENT_SIZE
 ) -> DriftOutcome:
     """Compare the current window with the reference window of the serving model version."""
-    if min(reference_size, current_size) < MIN_WINDOW:
-        raise ValueError(f"drift windows need at least {MIN_WINDOW} analyses each")
+    check_window_sizes(reference_size=reference_size, current_size=current_size)
     needed = reference_size + current_size
     version = serving_version()
     if version is None:

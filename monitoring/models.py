@@ -39,7 +39,3 @@ class DriftReport(models.Model):
 
     def __str__(self) -> str:
         return f"drift report {self.pk} ({self.status})"
-
-    @property
-    def has_figures(self) -> bool:
-        return self.status in (self.Status.OK, self.Status.DRIFT)

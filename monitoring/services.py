@@ -21,10 +21,10 @@ def drift_report_run(
     Too few analyses is a ``not_enough_data`` report; a failure of the comparison itself is an
     ``error`` report with its reason, so the hourly run never dies silently.
     """
+    # Windows too small to mean anything are the caller's mistake, not a report.
+    drift.check_window_sizes(reference_size=reference_size, current_size=current_size)
     try:
         outcome = drift.drift_check(reference_size=reference_size, current_size=current_size)
-    except ValueError:
-        raise  # asked for windows too small to mean anything: the caller's mistake
     except Exception as exc:
         logger.exception("drift report failed")
         return DriftReport.objects.create(

@@ -70,8 +70,8 @@ def stored_result(rng: np.random.Generator, *, warm: bool = False) -> dict:
     return {
         "ok": True,
         "skin": {
-            "lab": [lightness, float(rng.normal(10, 2)), float(rng.normal(13, 3))],
-            "ita": float(rng.normal(35, 20)),
+            "lab": [lightness, float(rng.normal(-3 if warm else 10, 2)), float(rng.normal(13, 3))],
+            "ita": float(rng.normal(10 if warm else 35, 10)),
             "mst": int(rng.integers(3, 9)),
         },
         "lighting": {"cct_k": cct, "exposure_ev": float(rng.normal(0.8 if warm else 0, 0.05))},
