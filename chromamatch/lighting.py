@@ -463,24 +463,41 @@ def rule_based_targets(features: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LightingModel:
-    """A small MLP with a linear skip path from standardised cues to six targets.
+    """An ensemble of small MLPs, each with a linear skip path, from standardised cues to six
+    targets; the prediction is the members' mean.
 
     (log R/G, log B/G, EV) of the light, then the same three for how far the skin sample
-    itself moved (the light plus what clipping took out of the sample).
+    itself moved (the light plus what clipping took out of the sample). Members differ only
+    in their random start: averaging them cancels much of the error each makes on people it
+    never saw.
     """
 
     feature_mean: np.ndarray
     feature_scale: np.ndarray
-    linear_weights: np.ndarray  # (features, 6)
-    hidden_weights: np.ndarray  # (features, hidden)
-    hidden_bias: np.ndarray  # (hidden,)
-    output_weights: np.ndarray  # (hidden, 6)
-    output_bias: np.ndarray  # (6,)
+    linear_weights: np.ndarray  # (members, features, 6)
+    hidden_weights: np.ndarray  # (members, features, hidden)
+    hidden_bias: np.ndarray  # (members, hidden)
+    output_weights: np.ndarray  # (members, hidden, 6)
+    output_bias: np.ndarray  # (members, 6)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         x = (np.asarray(features, dtype=np.float64) - self.feature_mean) / self.feature_scale
-        hidden = np.tanh(x @ self.hidden_weights + self.hidden_bias)
-        return x @ self.linear_weights + hidden @ self.output_weights + self.output_bias
+        hidden = np.tanh(
+            np.einsum("nf,mfh->mnh", x, self.hidden_weights) + self.hidden_bias[:, None]
+        )
+        members = (
+            np.einsum("nf,mfo->mno", x, self.linear_weights)
+            + np.einsum("mnh,mho->mno", hidden, self.output_weights)
+            + self.output_bias[:, None]
+        )
+        return members.mean(axis=0)
+
+    @classmethod
+    def of_members(cls, members: list[dict[str, np.ndarray]], **standardisation: np.ndarray):
+        """The ensemble of ``members`` (each a dict of one MLP's weights), sharing the
+        standardisation ``feature_mean`` and ``feature_scale``."""
+        stacked = {name: np.stack([m[name] for m in members]) for name in members[0]}
+        return cls(**standardisation, **stacked)
 
     def save(self, path: Path, **metadata: str) -> None:
         path = Path(path)
@@ -499,12 +516,17 @@ class LightingModel:
             names = tuple(str(name) for name in data["feature_names"])
             if names != FEATURE_NAMES:
                 raise ValueError(f"{path} was trained on other cues; retrain it")
-            return cls(
-                **{
-                    name: np.array(data[name], dtype=np.float64)
-                    for name in cls.__dataclass_fields__
-                }
-            )
+            arrays = {
+                name: np.array(data[name], dtype=np.float64) for name in cls.__dataclass_fields__
+            }
+        # A file written before ensembles holds one MLP without the members axis.
+        if arrays["hidden_weights"].ndim == 2:
+            arrays |= {
+                name: arrays[name][None]
+                for name in arrays
+                if name not in ("feature_mean", "feature_scale")
+            }
+        return cls(**arrays)
 
 
 def held_out_identities(path: Path = MODEL_PATH) -> set[str]:

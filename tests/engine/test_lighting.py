@@ -90,6 +90,54 @@ def test_it_refuses_weights_trained_on_other_cues(tmp_path):
         LightingModel.load(path)
 
 
+def _member(features: int, hidden: int, bias: float) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(int(abs(bias) * 10))
+    return {
+        "linear_weights": rng.normal(size=(features, 6)),
+        "hidden_weights": rng.normal(size=(features, hidden)),
+        "hidden_bias": rng.normal(size=hidden),
+        "output_weights": rng.normal(size=(hidden, 6)),
+        "output_bias": np.full(6, bias),
+    }
+
+
+def _single(member: dict[str, np.ndarray], features: int) -> LightingModel:
+    return LightingModel.of_members(
+        [member], feature_mean=np.zeros(features), feature_scale=np.ones(features)
+    )
+
+
+def test_an_ensemble_predicts_the_mean_of_its_members(tmp_path):
+    features = len(FEATURE_NAMES)
+    members = [_member(features, 4, bias) for bias in (0.5, -1.0, 2.0)]
+    ensemble = LightingModel.of_members(
+        members, feature_mean=np.zeros(features), feature_scale=np.ones(features)
+    )
+    x = np.random.default_rng(0).normal(size=(3, features))
+    expected = np.mean([_single(m, features).predict(x) for m in members], axis=0)
+    assert ensemble.predict(x) == pytest.approx(expected)
+    path = tmp_path / "ensemble.npz"
+    ensemble.save(path)
+    assert LightingModel.load(path).predict(x) == pytest.approx(expected)
+
+
+def test_it_loads_a_single_mlp_saved_without_the_members_axis(tmp_path):
+    features = len(FEATURE_NAMES)
+    member = _member(features, 4, 0.3)
+    path = tmp_path / "single.npz"
+    np.savez(
+        path,
+        feature_names=np.array(FEATURE_NAMES),
+        feature_mean=np.zeros(features),
+        feature_scale=np.ones(features),
+        **member,
+    )
+    x = np.random.default_rng(1).normal(size=(2, features))
+    assert LightingModel.load(path).predict(x) == pytest.approx(
+        _single(member, features).predict(x)
+    )
+
+
 def test_it_selects_the_rule_based_baseline_or_the_learned_estimator(held_out):
     rgb = held_out["shot"]
     face = find_faces(rgb).face
