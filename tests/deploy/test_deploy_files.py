@@ -32,7 +32,7 @@ def test_promtool_accepts_the_prometheus_config(promtool):
 
 
 def test_promtool_accepts_the_alert_rules(promtool):
-    assert "SUCCESS: 8 rules found" in _run(promtool, "check", "rules", "alerts.yml")
+    assert "SUCCESS: 9 rules found" in _run(promtool, "check", "rules", "alerts.yml")
 
 
 def test_every_alert_fires_on_its_signal_and_not_on_a_healthy_service(promtool):
@@ -78,8 +78,16 @@ def _dashboard_metric_names() -> set[str]:
 def test_the_dashboard_queries_only_metrics_the_service_exports(client):
     from prometheus_client import generate_latest
 
+    from monitoring.models import DriftReport
     from worker.metrics import WORKER_REGISTRY
 
+    # Drift figures are exported once a report has compared two windows.
+    DriftReport.objects.create(
+        status=DriftReport.Status.DRIFT,
+        drift_share=0.6,
+        drifted_columns=["cct_k"],
+        figures={"columns": {"cct_k": {"drifted": True}}},
+    )
     client.get("/health")
     exported = client.get("/metrics").content.decode() + generate_latest(WORKER_REGISTRY).decode()
     # Families without samples yet still announce themselves with # HELP / # TYPE lines.
