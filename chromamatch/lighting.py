@@ -145,7 +145,8 @@ def correct_linear_rgb(linear_rgb: np.ndarray, estimate: LightingEstimate) -> np
 
     Meant for the skin measured by ``skin_linear_rgb``: see ``LightingEstimate.gains``.
     """
-    return np.asarray(linear_rgb, dtype=np.float64) / estimate.gains
+    # No surface reflects more than white: an overestimated light must not invent one.
+    return np.clip(np.asarray(linear_rgb, dtype=np.float64) / estimate.gains, 0.0, 1.0)
 
 
 def gains_from_targets(log_rg: float, log_bg: float, ev: float) -> np.ndarray:
@@ -166,6 +167,7 @@ def estimate_from_targets(
     light: np.ndarray, skin_moved: np.ndarray, *, features: np.ndarray, method: str
 ) -> LightingEstimate:
     """The estimate from (log R/G, log B/G, EV) of the light and of the skin's own shift."""
+    light, skin_moved = _within_known_lights(light), _within_known_lights(skin_moved)
     log_rg, log_bg, ev = (float(v) for v in _fade_small_shifts(light))
     return LightingEstimate(
         gains=gains_from_targets(*_fade_small_shifts(skin_moved)),
@@ -175,6 +177,18 @@ def estimate_from_targets(
         confidence=round(_confidence(features), 3),
         method=method,
     )
+
+
+# The lights an estimate may name: blackbodies from 2000 K to 15000 K (log R/G and log B/G
+# relative to D65) with room for a tint, and four stops either way. Training spans 2500-9500 K
+# and -1..+0.7 EV; a prediction far outside is extrapolation on a photo unlike any seen, and
+# dividing by it would give colours no skin has (b* in the hundreds).
+_TARGET_LOW = np.array([-0.35, -3.5, -4.0])
+_TARGET_HIGH = np.array([1.4, 0.65, 4.0])
+
+
+def _within_known_lights(targets: np.ndarray) -> np.ndarray:
+    return np.clip(np.asarray(targets, dtype=np.float64), _TARGET_LOW, _TARGET_HIGH)
 
 
 def _fade_small_shifts(targets: np.ndarray) -> np.ndarray:

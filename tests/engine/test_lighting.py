@@ -11,6 +11,7 @@ from chromamatch.lighting import (
     LightingEstimate,
     LightingModel,
     correct_linear_rgb,
+    estimate_from_targets,
     estimate_lighting,
     gains_from_targets,
     lighting_features,
@@ -61,6 +62,20 @@ def test_it_divides_colours_by_the_gains():
     )
     corrected = correct_linear_rgb(np.array([[0.4, 0.2, 0.1]]), estimate)
     assert corrected == pytest.approx(np.array([[0.2, 0.2, 0.2]]))
+
+
+def test_an_absurd_estimate_cannot_give_a_colour_no_skin_has():
+    # Far beyond any light trained on (a prediction on a photo unlike any seen).
+    absurd = np.array([3.0, -9.0, 6.0])
+    estimate = estimate_from_targets(
+        absurd, absurd, features=np.zeros(len(FEATURE_NAMES)), method="learned"
+    )
+
+    skin = colour.linear_rgb_to_lab(correct_linear_rgb(np.array([0.30, 0.20, 0.12]), estimate))
+
+    assert 0 <= skin[0] <= 100
+    assert abs(skin[1]) < 128 and abs(skin[2]) < 128
+    assert 1500 <= estimate.cct_k <= 16000
 
 
 def test_it_turns_gains_into_targets_and_back():
