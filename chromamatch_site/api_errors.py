@@ -1,6 +1,14 @@
 """One JSON shape for every API error: ``{"error": {"code", "message", "fields"?}}``."""
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -24,12 +32,32 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+def _suspicious(exc: SuspiciousOperation) -> ApiError:
+    """A request Django's parser refused (too big, too many parts): a 4xx in our shape.
+
+    Django's own handler would answer an HTML page; it also logs the event on the
+    ``django.security`` logger, which is kept (without a traceback).
+    """
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(
+            "request_too_large",
+            "The request's form fields are too large. Send the photo as the 'file' field only.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return ApiError("too_many_fields", "The request has too many form fields or files.")
+    return ApiError("bad_request", "The request could not be understood.")
+
+
 def exception_handler(exc, context):
     # Convert Django's own exceptions first, so every branch below sees a DRF exception.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _suspicious(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
