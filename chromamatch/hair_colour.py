@@ -33,7 +33,7 @@ from chromamatch.face_shape import HAIRLINE_STRETCH
 from chromamatch.lighting import LightingEstimate, correct_linear_rgb
 from chromamatch.relight import person_mask as segment_person
 from chromamatch.relight import srgb8_to_linear
-from chromamatch.skin_sampling import SkinSample, sample_skin, skin_linear_rgb
+from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
 
 LABELS = ("black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white")
 
@@ -94,19 +94,19 @@ def hair_colour(
     lighting: LightingEstimate,
     *,
     person_mask: np.ndarray | None = None,
-    skin: SkinSample | None = None,
+    skin_rgb: np.ndarray | None = None,
 ) -> HairColour | None:
     """The hair colour of ``face`` in ``rgb`` (H x W x 3 uint8); None when too little hair shows.
 
     ``person_mask`` (0..1, from ``relight.person_mask`` of the photo or of a downscaled copy
-    of it: any size with the photo's aspect) and ``skin`` (from ``sample_skin``) are computed
-    when not given; pass them when the caller has them already.
+    of it: any size with the photo's aspect) and ``skin_rgb`` (the skin's linear RGB, from
+    ``skin_linear_rgb``) are computed when not given; pass them when the caller has them.
     """
     if person_mask is None:
         person_mask = _segment_small(rgb)
-    if skin is None:
-        skin = sample_skin(rgb, face)
-    pixels, share = hair_linear_rgb(rgb, face, person_mask, skin_linear_rgb(skin), lighting)
+    if skin_rgb is None:
+        skin_rgb = skin_linear_rgb(sample_skin(rgb, face))
+    pixels, share = hair_linear_rgb(rgb, face, person_mask, skin_rgb, lighting)
     if share < MIN_HAIR_SHARE:
         return None
     luminance = pixels @ _LUMA

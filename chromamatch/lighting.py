@@ -34,7 +34,11 @@ METHODS = ("learned", "rule")
 LUMA = np.array([0.2126, 0.7152, 0.0722])
 _FLOOR = 1e-4  # linear floor before logs: below it an 8-bit sRGB value is 0
 _CLIPPED = 250  # 8-bit value from which a channel is taken as saturated
-_SCENE_PIXELS = 8000  # pixels sampled from the whole photo for the scene cues
+# log of each 8-bit value's linear light, floored: logs of 8-bit pixels by table look-up.
+_LOG_LINEAR8 = np.log(np.maximum(srgb8_to_linear(np.arange(256)).astype(np.float64), _FLOOR))
+# Pixels sampled from the region around the face for the scene cues. Half the 8000 read before
+# costs 0.5 ms less; the estimator was retrained on them (figures in the model card).
+_SCENE_PIXELS = 4000
 _SKIN_PIXELS = 4000  # skin pixels read (evenly spaced) for the skin cues
 _MIN_PATCH = 12  # fewest pixels a neutral-patch cue needs to count
 # The scene cues read only the part of the photo around the face, sized by the face box (face
@@ -43,9 +47,9 @@ _MIN_PATCH = 12  # fewest pixels a neutral-patch cue needs to count
 _SCENE_HALF_WIDTH = 1.5
 _SCENE_ABOVE = 0.8
 _SCENE_BELOW = 1.0
-# Pixel counts are given as if the face were this wide (the development photos' face width at
-# the analysis size), so a smaller or larger photo of the same face reads the same.
-_REFERENCE_FACE_WIDTH_PX = 420
+# Pixel counts are given as if the face were this wide (the development photos' median face
+# width at the analysis size), so a smaller or larger photo of the same face reads the same.
+_REFERENCE_FACE_WIDTH_PX = 225
 
 # log(R/G), log(B/G) of 2700 K tungsten relative to D65: the cast that counts as strength 1.
 _TUNGSTEN_CAST = 1.672
@@ -220,6 +224,9 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     unclipped = _brightest_channel(scene8) < _CLIPPED
     flat = scene.reshape(-1, 3)
     flat_unclipped = flat[unclipped.reshape(-1)]
+    flat8 = scene8.reshape(-1, 3)
+    scene_counts = _channel_cumulative_counts(flat8)
+    white_patch, bright_mean = _brightest_means(flat_unclipped, (0.02, 0.25))
 
     skin_rgb = np.asarray(skin.linear_rgb, dtype=np.float32).reshape(-1, 3)
     skin_rgb = skin_rgb[:: max(1, len(skin_rgb) // _SKIN_PIXELS)]
@@ -231,11 +238,11 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
 
     colours = {
         "skin": np.median(skin_rgb, axis=0) if len(skin_rgb) else None,
-        "skin_bright": _brightest_mean(skin_rgb, 0.25),
+        "skin_bright": _brightest_means(skin_rgb, (0.25,))[0],
         "sclera": np.median(sclera, axis=0) if len(sclera) >= _MIN_PATCH else None,
         "teeth": np.median(teeth, axis=0) if len(teeth) >= _MIN_PATCH else None,
-        "white_patch": _brightest_mean(flat_unclipped, 0.02),
-        "bright_mean": _brightest_mean(flat_unclipped, 0.25),
+        "white_patch": white_patch,
+        "bright_mean": bright_mean,
         "grey_world": flat.mean(axis=0),
         "grey_edge": _grey_edge(scene),
         "backdrop": backdrop,
@@ -265,7 +272,9 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         "face_clipped": float(np.mean(_brightest_channel(face8) >= _CLIPPED))
         if face8.size
         else 0.0,
-        "skin_kept_share": len(skin.linear_rgb) / face_area,
+        # Each sample stands for a step x step block: counted in pixels, the share does not
+        # jump when a face a few pixels larger is sampled at a coarser pitch.
+        "skin_kept_share": len(skin.linear_rgb) * skin.step**2 / face_area,
         "skin_spread": (
             float(np.diff(np.log(np.maximum(_quantiles(skin_y, (0.1, 0.9)), _FLOOR)))[0])
             if len(skin_y)
@@ -274,14 +283,14 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     }
     clothing_pixels = _clothing_region(scene8, around_box, stride).reshape(-1, 3)
     channels = [
-        _channel_quantiles(face8.reshape(-1, 3), (0.5, 0.9)),
-        _channel_quantiles(clothing_pixels, (0.9,)),
-        _channel_quantiles(scene8.reshape(-1, 3), (0.95,)),
-        np.count_nonzero(scene8.reshape(-1, 3) >= _CLIPPED, axis=0) / max(len(flat), 1),
+        _channel_quantiles(_channel_cumulative_counts(face8.reshape(-1, 3)), (0.5, 0.9)),
+        _channel_quantiles(_channel_cumulative_counts(clothing_pixels), (0.9,)),
+        _channel_quantiles(scene_counts, (0.95,)),
+        (scene_counts[:, -1] - scene_counts[:, _CLIPPED - 1]) / max(len(flat), 1),
     ]
     return np.concatenate(
         [_log_colour(colours[name]) for name in CUES]
-        + [_scene_chroma_percentiles(flat_unclipped)]
+        + [_scene_chroma_percentiles(flat8[unclipped.reshape(-1)], flat_unclipped)]
         + channels
         + [np.array(list(extras.values()))]
     )
@@ -306,25 +315,38 @@ def _patch_size(pixels: int, scale: float) -> float:
     return float(np.log1p(pixels * scale)) if pixels >= _MIN_PATCH else 0.0
 
 
-def _channel_quantiles(pixels8: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
-    """Log linear value of each channel's quantiles (stat by stat, then r, g, b)."""
-    if len(pixels8) == 0:
+def _channel_cumulative_counts(pixels8: np.ndarray) -> np.ndarray:
+    """(3, 256) cumulative counts of each channel's 8-bit values in (N, 3) ``pixels8``.
+
+    Quantiles and clipped shares of 8-bit values read off these histograms cost a fraction of
+    what sorting each channel does.
+    """
+    return np.stack([np.cumsum(np.bincount(pixels8[:, c], minlength=256)) for c in range(3)])
+
+
+def _channel_quantiles(cumulative: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
+    """Log linear value of each channel's nearest-rank quantiles (stat by stat, then r, g, b),
+    from ``_channel_cumulative_counts``."""
+    total = int(cumulative[0, -1])
+    if total == 0:
         return np.full(3 * len(shares), np.log(_FLOOR))
-    values = np.stack([_quantiles(pixels8[:, c], shares) for c in range(3)], axis=1)
-    return np.log(np.maximum(srgb8_to_linear(values.astype(np.uint8)), _FLOOR)).reshape(-1)
+    ranks = [min(total - 1, int(share * total)) for share in shares]
+    values = np.stack([np.searchsorted(counts, ranks, side="right") for counts in cumulative], 1)
+    return _LOG_LINEAR8[values].reshape(-1)
 
 
-def _scene_chroma_percentiles(pixels: np.ndarray) -> np.ndarray:
+def _scene_chroma_percentiles(pixels8: np.ndarray, pixels: np.ndarray) -> np.ndarray:
     """10th, 50th and 90th percentiles of log R/G and log B/G over the lit part of the scene.
 
-    A coloured wall fills one end of the spread, a lamp's cast moves all of it.
+    ``pixels8`` are 8-bit sRGB and ``pixels`` the same in linear RGB. A coloured wall fills
+    one end of the spread, a lamp's cast moves all of it.
     """
     if len(pixels) < 50:
         return np.zeros(6)
-    lit = pixels[_luminance(pixels) > 0.02]
+    lit = pixels8[_luminance(pixels) > 0.02]
     if len(lit) < 50:
-        lit = pixels
-    logs = np.log(np.maximum(lit, _FLOOR))
+        lit = pixels8
+    logs = _LOG_LINEAR8[lit]
     chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=1)
     return np.concatenate([_quantiles(chroma[:, i], (0.1, 0.5, 0.9)) for i in range(2)])
 
@@ -352,17 +374,17 @@ def _log_colour(linear: np.ndarray) -> np.ndarray:
     return np.array([np.log(red / green), np.log(blue / green), np.log(_luminance(rgb))])
 
 
-def _brightest_mean(pixels: np.ndarray, share: float) -> np.ndarray | None:
-    """The mean of the brightest ``share`` of ``pixels``.
+def _brightest_means(pixels: np.ndarray, shares: tuple[float, ...]) -> list[np.ndarray | None]:
+    """The mean of the brightest ``share`` of ``pixels``, for each share (one partial sort).
 
     Over the unclipped scene, 2 % is a white-patch (max-RGB) estimate that ignores highlights
     and 25 % one less led by a single white object.
     """
     if len(pixels) < 30:
-        return None
-    count = max(1, int(share * len(pixels)))
-    brightest = np.argpartition(_luminance(pixels), -count)[-count:]
-    return pixels[brightest].mean(axis=0, dtype=np.float64)
+        return [None] * len(shares)
+    counts = [max(1, int(share * len(pixels))) for share in shares]
+    order = np.argpartition(_luminance(pixels), sorted(len(pixels) - c for c in counts))
+    return [pixels[order[-count:]].mean(axis=0, dtype=np.float64) for count in counts]
 
 
 def _grey_edge(scene: np.ndarray) -> np.ndarray:
@@ -392,7 +414,7 @@ def _backdrop_and_clothing(
     region_unclipped = _clothing_region(unclipped, box, stride)
     if region_unclipped.size < 9:
         return backdrop, None, 0.0
-    clothing = _brightest_mean(_clothing_region(scene, box, stride)[region_unclipped], 0.1)
+    clothing = _brightest_means(_clothing_region(scene, box, stride)[region_unclipped], (0.1,))[0]
     return backdrop, clothing, 1.0 - float(region_unclipped.mean())
 
 

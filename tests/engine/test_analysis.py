@@ -7,10 +7,10 @@ import pytest
 from PIL import Image
 
 from chromamatch import relight
-from chromamatch.analysis import analyze
+from chromamatch.analysis import WANTED_FACE_WIDTH_PX, analyze, locate_face
 from chromamatch.bad_inputs import bad_inputs
 from chromamatch.evaluation import load_manifest, no_face_pictures
-from chromamatch.image_loading import encode_jpeg
+from chromamatch.image_loading import ANALYSIS_MAX_SIDE, encode_jpeg
 
 EXPECTED_CODES = {
     "empty": "unsupported_format",
@@ -125,3 +125,24 @@ def test_a_result_carries_every_field_of_the_contract(photos):
     assert {item["category"] for item in answer["recommendations"]} >= {
         "clothing", "makeup", "glasses", "hair", "jewellery"
     }  # fmt: skip
+
+
+def test_a_portrait_is_read_in_one_pass_and_a_small_face_in_a_large_frame_closer(photos):
+    data = photos["images/036_03.jpg"].data
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    frame = Image.new("RGB", (4032, 3024), tuple(int(v) for v in np.asarray(image)[5, 5]))
+    frame.paste(image, (1341, 837))
+    buffer = io.BytesIO()
+    frame.save(buffer, "JPEG", quality=92)
+
+    portrait, portrait_search = locate_face(data)
+    framed, framed_search = locate_face(buffer.getvalue())
+
+    assert portrait.scale == 0.5  # decoded at half size, no second look
+    assert portrait_search.face.width >= WANTED_FACE_WIDTH_PX
+    # At the analysis size the face is about 75 px wide; it is read again at a scale that
+    # makes it at least WANTED_FACE_WIDTH_PX wide, and its box maps back to the same place.
+    assert framed.scale > 2 * ANALYSIS_MAX_SIDE / 4032
+    assert framed_search.face.width >= 0.95 * WANTED_FACE_WIDTH_PX
+    box = np.array(framed_search.face.box) / framed.scale - [1341, 837, 1341, 837]
+    assert np.abs(box - np.array(portrait_search.face.box) / portrait.scale).max() < 15

@@ -20,7 +20,8 @@ def photo(shared_faces, name: str) -> np.ndarray:
 def measure(rgb: np.ndarray, **kwargs):
     face = find_faces(rgb).face
     skin = sample_skin(rgb, face)
-    return hair_colour(rgb, face, estimate_lighting(rgb, face, skin), skin=skin, **kwargs), face
+    lighting = estimate_lighting(rgb, face, skin)
+    return hair_colour(rgb, face, lighting, skin_rgb=skin_linear_rgb(skin), **kwargs), face
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from chromamatch import image_loading
 from chromamatch.colour import linear_to_srgb, srgb_to_linear
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import (
+    ANALYSIS_MAX_SIDE,
     MAX_BYTES,
     MAX_PIXELS,
     MIN_SIDE,
@@ -133,26 +134,39 @@ def test_it_reads_each_supported_format_from_its_content(face, image_format, par
     assert difference.mean() < 3
 
 
-def test_it_reads_the_dataset_jpeg_downscaled_to_max_side(shared_faces):
+def test_it_reads_the_dataset_jpeg_at_half_size_without_resampling_it(shared_faces, monkeypatch):
     data = (shared_faces / "images" / "001_03.jpg").read_bytes()
+    resized = []
+    real_resize = image_loading.cv2.resize
+    monkeypatch.setattr(
+        image_loading.cv2, "resize", lambda *a, **k: resized.append(a[1]) or real_resize(*a, **k)
+    )
 
     loaded = load_image(data)
 
-    assert loaded.rgb.shape == (1280, 1280, 3)
+    # Half of 1350 px is within an eighth above the 640 px asked for: kept as decoded.
+    assert ANALYSIS_MAX_SIDE == 640
+    assert loaded.rgb.shape == (675, 675, 3)
+    assert resized == []
     assert loaded.original_size == (1350, 1350)
-    assert loaded.scale == pytest.approx(1280 / 1350)
+    assert loaded.scale == 0.5
     with pytest.raises(ValueError):
         loaded.rgb[0, 0] = 0
 
 
 def test_it_downscales_a_large_png_and_never_upscales_a_small_one():
     wide = load_image(encode(quadrants(2600, 1300), "PNG"))
+    resampled = load_image(encode(quadrants(1000, 500), "PNG"))
     small = load_image(encode(quadrants(300, 250), "PNG"))
 
-    assert wide.rgb.shape == (640, 1280, 3)
+    # A box reduction by 4 lands within an eighth of the size asked for: no resampling after it.
+    assert wide.rgb.shape == (325, 650, 3)
     assert wide.original_size == (2600, 1300)
-    assert wide.scale == pytest.approx(1280 / 2600)
+    assert wide.scale == 0.25
     assert_quadrants(wide.rgb, (RED, GREEN, BLUE, YELLOW), 2)
+    # No whole reduction fits 1000 px: it is resampled to the size asked for exactly.
+    assert resampled.rgb.shape == (320, 640, 3) and resampled.scale == 0.64
+    assert_quadrants(resampled.rgb, (RED, GREEN, BLUE, YELLOW), 2)
     assert small.rgb.shape == (250, 300, 3) and small.scale == 1.0
 
 
@@ -171,9 +185,10 @@ def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
     loaded = load_image(data)
     thumbnail = load_image(data, max_side=500)
 
-    assert drafted_sizes == [(2000, 1500), (500, 375)]
-    assert loaded.rgb.shape == (960, 1280, 3)
-    assert loaded.original_size == (4000, 3000) and loaded.scale == pytest.approx(0.32)
+    # The smallest 1/2^k decode still at least the size asked for: 1/4 for 640 px, 1/8 for 500.
+    assert drafted_sizes == [(1000, 750), (500, 375)]
+    assert loaded.rgb.shape == (480, 640, 3)
+    assert loaded.original_size == (4000, 3000) and loaded.scale == pytest.approx(0.16)
     assert thumbnail.rgb.shape == (375, 500, 3)
 
 
@@ -407,6 +422,18 @@ def test_it_refuses_a_truncated_file_as_corrupt(image_format, keep):
     data = encode(noise, image_format)
 
     assert refusal(data[: int(len(data) * keep)]) == "corrupt_image"
+
+
+def test_it_refuses_a_jpeg_cut_off_after_the_end_marker_of_its_exif_thumbnail():
+    thumbnail = encode(quadrants(160, 120), "JPEG")
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    noise = np.random.default_rng(7).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    data = encode(noise, "JPEG", exif=exif.tobytes() + thumbnail)
+    assert thumbnail in data  # its end marker comes before the photo's own scan
+
+    assert load_image(data).rgb.shape == (240, 320, 3)
+    assert refusal(data[: int(len(data) * 0.6)]) == "corrupt_image"
 
 
 def test_it_refuses_a_file_whose_header_is_garbage_as_corrupt():

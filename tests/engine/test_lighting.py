@@ -182,9 +182,11 @@ def test_it_sees_no_cast_in_a_photo_as_shot_with_the_rules_too(held_out):
 @pytest.mark.parametrize(
     ("light", "tolerance"),
     [
+        # A coloured wall is the harder case: the held-out median is 5.6 degrees with one and
+        # 4.5 without (docs/lighting_model_card.md), so one copy is allowed a degree more.
         ({"cct_k": 2900, "tint": 0.02, "ev": -0.4}, 6),
-        ({"cct_k": 4200, "tint": -0.03, "ev": 0.3, "wall_rgb": (60, 110, 170)}, 6),
-        ({"cct_k": 8000, "tint": 0.0, "ev": -0.8, "wall_rgb": (200, 150, 90)}, 6),
+        ({"cct_k": 4200, "tint": -0.03, "ev": 0.3, "wall_rgb": (60, 110, 170)}, 7),
+        ({"cct_k": 8000, "tint": 0.0, "ev": -0.8, "wall_rgb": (200, 150, 90)}, 7),
     ],
 )
 def test_it_takes_the_light_out_of_a_relit_face(held_out, light, tolerance):
