@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.throttles import LoginRateThrottle, SignupRateThrottle
-from chromamatch_site.api_errors import ApiError
+from chromamatch_site.api_errors import ApiError, error_responses
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -23,12 +23,15 @@ class SignupApi(APIView):
 
     class SignupInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
-        password = serializers.CharField(write_only=True, trim_whitespace=False)
+        password = serializers.CharField(write_only=True, trim_whitespace=False, min_length=1)
         consent = serializers.BooleanField(
             help_text="Agreement to face analysis of the photos you upload; required."
         )
 
-    @extend_schema(request=SignupInputSerializer, responses={201: TokenOutputSerializer})
+    @extend_schema(
+        request=SignupInputSerializer,
+        responses={201: TokenOutputSerializer, **error_responses(400, 409, 415, 429)},
+    )
     def post(self, request):
         data = self.SignupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -51,9 +54,12 @@ class TokenApi(APIView):
 
     class TokenInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
-        password = serializers.CharField(write_only=True, trim_whitespace=False)
+        password = serializers.CharField(write_only=True, trim_whitespace=False, min_length=1)
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer, **error_responses(400, 401, 415, 429)},
+    )
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -77,7 +83,7 @@ class AccountApi(APIView):
         consent_policy_version = serializers.CharField(allow_null=True)
         consent_given_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(responses={200: AccountOutputSerializer})
+    @extend_schema(responses={200: AccountOutputSerializer, **error_responses(401)})
     def get(self, request):
         consent = request.user.consents.first()
         return Response(
@@ -91,7 +97,7 @@ class AccountApi(APIView):
             ).data
         )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **error_responses(401, 403)})
     def delete(self, request):
         services.account_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,9 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -19,7 +21,7 @@ from analysis.models import Analysis
 from chromamatch.color_check import color_check
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import MAX_BYTES
-from chromamatch_site.api_errors import ApiError
+from chromamatch_site.api_errors import ApiError, error_responses
 
 MAX_WAIT_SECONDS = 30
 _POLL_SECONDS = 0.1
@@ -80,7 +82,11 @@ class AnalyzeApi(APIView):
                 "answers 200 with the finished analysis when it finishes in time, 202 otherwise.",
             )
         ],
-        responses={200: AnalysisOutputSerializer, 202: AnalysisOutputSerializer},
+        responses={
+            200: AnalysisOutputSerializer,
+            202: AnalysisOutputSerializer,
+            **error_responses(400, 401, 403, 413, 415, 429),
+        },
     )
     def post(self, request):
         wait = _wait_seconds(request)
@@ -124,27 +130,40 @@ def _wait_for(analysis: Analysis, seconds: float) -> Analysis:
     return analysis
 
 
+class AnalysisPagination(PageNumberPagination):
+    def get_page_number(self, request, paginator):
+        # The schema says page is an integer: DRF alone would read "page=" and "page=last" too.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.isdigit():
+            raise NotFound(self.invalid_page_message.format(page_number=raw, message=""))
+        return super().get_page_number(request, paginator)
+
+
+@extend_schema(responses={200: AnalysisOutputSerializer(many=True), **error_responses(401, 404)})
 class AnalysisListApi(ListAPIView):
     serializer_class = AnalysisOutputSerializer
+    pagination_class = AnalysisPagination
 
     def get_queryset(self):
         return selectors.analyses_of(self.request.user)
 
 
 class AnalysisApi(APIView):
-    @extend_schema(responses={200: AnalysisOutputSerializer})
+    @extend_schema(responses={200: AnalysisOutputSerializer, **error_responses(401, 404)})
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
         return Response(AnalysisOutputSerializer(analysis, context={"request": request}).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, pk: int):
         services.analysis_delete(analysis=selectors.analysis_of(request.user, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AnalysisDrapeApi(APIView):
-    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, "image/png"): OpenApiTypes.BINARY, **error_responses(401, 404, 409)}
+    )
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
         if not analysis.is_finished:
@@ -165,9 +184,17 @@ class AnalysisDrapeApi(APIView):
 
 class ColorCheckApi(APIView):
     class ColorCheckInputSerializer(serializers.Serializer):
-        hex = serializers.CharField(help_text="The colour, like #aabbcc.")
+        # The pattern is what chromamatch.colour.hex_to_rgb8 reads, so the schema says it too.
+        hex = serializers.RegexField(
+            r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
+            help_text="The colour, like #aabbcc (or #abc).",
+            error_messages={"invalid": "Enter a colour like #a1b2c3."},
+        )
         analysis = serializers.IntegerField(
-            required=False, help_text="Which of your analyses to judge it by (default: latest)."
+            required=False,
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text="Which of your analyses to judge it by (default: latest).",
         )
 
     class ColorCheckOutputSerializer(serializers.Serializer):
@@ -178,7 +205,13 @@ class ColorCheckApi(APIView):
         closest_best = serializers.DictField(help_text="The nearest of your best colours.")
         analysis = serializers.IntegerField()
 
-    @extend_schema(request=ColorCheckInputSerializer, responses={200: ColorCheckOutputSerializer})
+    @extend_schema(
+        request=ColorCheckInputSerializer,
+        responses={
+            200: ColorCheckOutputSerializer,
+            **error_responses(400, 401, 403, 404, 409, 415),
+        },
+    )
     def post(self, request):
         data = self.ColorCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

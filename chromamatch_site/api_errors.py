@@ -10,7 +10,8 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,6 +23,40 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=message, code=code)
         self.status_code = http_status
         self.error_code = code
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: e.g. invalid, not_found.")
+    message = serializers.CharField(help_text="Written for the person who caused the error.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: the messages of each field.",
+    )
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    error = ErrorSerializer()
+
+
+_ERROR_MEANINGS = {
+    400: "Invalid input.",
+    401: "Not signed in: send Authorization: Token <token>.",
+    403: "Refused (a session request without its CSRF token).",
+    404: "Not found, or not yours.",
+    409: "Not possible in the resource's current state.",
+    413: "The upload is too large.",
+    415: "Unsupported content type.",
+    429: "Too many requests; Retry-After says when to try again.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The OpenAPI description of the error answers an operation can give, for extend_schema."""
+    return {
+        code: OpenApiResponse(ErrorBodySerializer, description=_ERROR_MEANINGS[code])
+        for code in statuses
+    }
 
 
 def _first_message(detail) -> str:
