@@ -7,6 +7,7 @@ decoder failure becomes an ``AnalysisError`` with a code the person can act on.
 
 import functools
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -60,6 +61,11 @@ _HEVC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", 
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 
 _EXIF_ORIENTATION = 0x0112
+
+# Pillow logs the value of every EXIF tag it reads at DEBUG: the camera, the owner's name, a
+# pointer to the GPS position. That is the person's metadata, so it never reaches a log, at
+# whatever level the application runs; nothing else in that module logs below INFO.
+logging.getLogger("PIL.TiffImagePlugin").setLevel(logging.INFO)
 _WHITE = (255, 255, 255)
 
 

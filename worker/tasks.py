@@ -71,6 +71,22 @@ def _analyse(task, analysis) -> str:
             "The analysis took too long and was stopped. Please try another photo.",
             loaded.version,
         )
+    except Exception as exc:
+        # A model that breaks on an input says so with that input in its message (MLflow's
+        # schema errors repeat the photo's bytes): log the kind of error only, never the
+        # message or a traceback, and fail the analysis rather than leave it running.
+        logger.error(
+            "analysis %s: model version %s failed with %s",
+            analysis.pk,
+            loaded.version,
+            type(exc).__name__,
+        )
+        return _give_up(
+            analysis.pk,
+            "model_error",
+            "The analysis failed on our side. Please try again later or with another photo.",
+            loaded.version,
+        )
     services.analysis_complete(
         analysis_id=analysis.pk,
         result=result,
