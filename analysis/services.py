@@ -60,10 +60,32 @@ def analysis_create(*, owner, data: bytes) -> Analysis:
     return analysis
 
 
-def analysis_enqueue(*, analysis_id: int) -> None:
+# Publishing an analysis tries the broker this many times (about half a second in all) before
+# giving up: a request must not hang on a broker that is down.
+ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+
+
+def analysis_enqueue(*, analysis_id: int) -> bool:
+    """Queue an analysis for the worker; False (logged) when the broker cannot be reached.
+
+    The analysis is already committed as pending, so a broker outage costs a delay, never
+    the upload: the reaper (``requeue_stuck_analyses``) queues it again once the broker is
+    back and it has waited ``ANALYSIS_STUCK_AFTER_SECONDS``.
+    """
+    from kombu.exceptions import OperationalError
+
     from worker.tasks import analyse
 
-    analyse.delay(analysis_id)
+    try:
+        analyse.apply_async((analysis_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+    except (OperationalError, OSError) as exc:
+        logger.warning(
+            "analysis %s stays pending: the queue is unreachable (%s); the reaper will queue it",
+            analysis_id,
+            type(exc).__name__,
+        )
+        return False
+    return True
 
 
 @transaction.atomic

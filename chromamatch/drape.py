@@ -8,6 +8,7 @@ neckline under the chin; three best colours on the top row and three to avoid be
 labelled. The face itself is left exactly as photographed, never recoloured.
 """
 
+import functools
 import io
 
 import cv2
@@ -65,23 +66,39 @@ def drape_picture(
         raise ValueError("draping needs at least one best and one worst colour")
     portrait = _portrait(rgb, face, person_mask)
     cloth = _cloth_alpha(face, portrait_box(face))
+    # Each tile is ``portrait * (1 - cloth) + fill * cloth``, rounded. Where the cloth is
+    # absent that is the portrait and where it is whole the fill, exactly, so only the
+    # one-pixel edge is blended per tile: the same picture as blending every pixel, six
+    # times less arithmetic.
+    alpha = cloth[..., 0]
+    whole = alpha >= 1.0
+    edge = (alpha > 0.0) & ~whole
+    bare = np.rint(portrait).astype(np.uint8)
+    edge_alpha = cloth[edge]
+    edge_portrait = portrait[edge] * (1 - edge_alpha)
     picture = Image.new("RGB", PICTURE_SIZE, _PAPER)
     draw = ImageDraw.Draw(picture)
-    heading_font = ImageFont.load_default(size=24)
-    tag_font = ImageFont.load_default(size=15)
-    name_font = ImageFont.load_default(size=19)
+    heading_font, tag_font, name_font = _fonts()
     for row, colours in enumerate((best[:COLUMNS], worst[:COLUMNS])):
         top = _MARGIN + row * (_HEADING_HEIGHT + TILE_HEIGHT + _CAPTION_HEIGHT + _GAP)
         draw.text((_MARGIN, top + 6), _HEADINGS[row], font=heading_font, fill=_INK)
         for column, colour in enumerate(colours):
             x0, y0, x1, y1 = tile_box(row * COLUMNS + column)
             fill = hex_to_rgb8(colour["hex"]).astype(np.float32)
-            tile = portrait * (1 - cloth) + fill * cloth
-            picture.paste(Image.fromarray(np.rint(tile).astype(np.uint8)), (x0, y0))
+            tile = bare.copy()
+            tile[whole] = np.rint(fill).astype(np.uint8)
+            tile[edge] = np.rint(edge_portrait + fill * edge_alpha).astype(np.uint8)
+            picture.paste(Image.fromarray(tile), (x0, y0))
             draw.text((x0 + 2, y1 + 6), _TAGS[row], font=tag_font, fill=_MUTED_INK)
             label = f"{colour['name']}  {colour['hex']}"
             draw.text((x0 + 2, y1 + 26), _fit(draw, label, name_font), font=name_font, fill=_INK)
     return np.asarray(picture)
+
+
+@functools.cache
+def _fonts() -> tuple:
+    """Heading, tag and name fonts (loading them costs more than drawing with them)."""
+    return tuple(ImageFont.load_default(size=size) for size in (24, 15, 19))
 
 
 def drape_png(
@@ -95,7 +112,9 @@ def drape_png(
     """The draping picture as PNG bytes."""
     picture = drape_picture(rgb, face, best=best, worst=worst, person_mask=person_mask)
     buffer = io.BytesIO()
-    Image.fromarray(picture).save(buffer, format="PNG", compress_level=6)
+    # Level 1 writes the same pixels in about half the time of zlib's default 6, for a file
+    # about 10% larger (about 215 KB instead of 195 KB at the picture's 964 x 1028).
+    Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -182,10 +201,27 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
     return text + "…"
 
 
-def photo_drape_png(data: bytes) -> bytes:
-    """The draping picture of an uploaded photo; raise AnalysisError when it cannot be made."""
-    from chromamatch.analysis import drape_colours, measure
+def photo_drape_png(data: bytes, *, season_label: str | None = None) -> bytes:
+    """The draping picture of an uploaded photo; raise AnalysisError when it cannot be made.
 
-    measurement = measure(data)
-    best, worst = drape_colours(measurement.season)
-    return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)
+    Give ``season_label`` when the photo was analysed already (the worker has the model's
+    result): the face is then located again without measuring the whole photo a second time.
+    """
+    from chromamatch.analysis import drape_colours, locate_face, measure
+    from chromamatch.errors import AnalysisError
+    from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX
+    from chromamatch.palette import season_palette
+
+    if season_label is None:
+        measurement = measure(data)
+        best, worst = drape_colours(measurement.season)
+        return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)
+    # What measure() reads the face from, and refuses a face on, in the same way.
+    image, search = locate_face(data)
+    if search.face is None:
+        raise AnalysisError("no_face")
+    if search.face.width < MIN_FACE_WIDTH_PX:
+        raise AnalysisError("face_too_small")
+    palette = season_palette(season_label)
+    best, worst = palette["best"][:COLUMNS], palette["avoid"][:COLUMNS]
+    return drape_png(image.rgb, search.face, best=best, worst=worst)

@@ -204,6 +204,21 @@ MLFLOW_ARTIFACT_ROOT = env_str(
 MODEL_REFRESH_SECONDS = env_int("MODEL_REFRESH_SECONDS", 30, minimum=1)
 # An analysis takes well under a second; the limit covers a first model load on a slow disk.
 ANALYSIS_SOFT_TIME_LIMIT = env_int("ANALYSIS_SOFT_TIME_LIMIT", 120, minimum=5)
+if REDIS_URL:
+    # Redis has no acknowledgements: a message a worker took waits in an "unacked" set and
+    # goes back to the queue after the visibility timeout, which is how an analysis whose
+    # worker was killed (OOM, node loss) runs again. It must outlast the longest legitimate
+    # hold, the hard time limit (soft + 30 s) after a retry countdown of up to 32 s, or an
+    # analysis would run twice; twice the hard limit (300 s by default) leaves that margin.
+    # Every worker looks for expired messages each 10 s (kombu's default scans every 100 s).
+    # It stays under ANALYSIS_STUCK_AFTER_SECONDS, so the reaper never races a restore.
+    # A connection attempt to a broker that is gone gives up after 2 s instead of hanging.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 2 * (ANALYSIS_SOFT_TIME_LIMIT + 30),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 2,
+    }
 
 # --- Accounts and authentication ----------------------------------------------------------
 

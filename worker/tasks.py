@@ -31,6 +31,9 @@ def _backoff(retries: int) -> int:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
+    # The outcome is stored on the analysis; a copy in the result backend would cost a Redis
+    # write per analysis and a subscription in the web process for each upload, unread.
+    ignore_result=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT,
     time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT + 30,
@@ -63,7 +66,7 @@ def _analyse(task, analysis) -> str:
         )
     try:
         result = loaded.model.predict(registry.model_input([data]))[0]
-        drape = _drape(data, loaded) if result["ok"] else None
+        drape = _drape(data, loaded, result) if result["ok"] else None
     except SoftTimeLimitExceeded:
         return _give_up(
             analysis.pk,
@@ -105,10 +108,14 @@ def _give_up(analysis_id: int, code: str, message: str, model_version: str = "")
     return code
 
 
-def _drape(data: bytes, loaded) -> bytes:
-    """The draping picture, drawn with the palettes of the version that analysed the photo."""
+def _drape(data: bytes, loaded, result: dict) -> bytes:
+    """The draping picture, drawn with the palettes of the version that analysed the photo.
+
+    The season comes from the model's result, so the photo is not measured a second time;
+    only the face is located again (the model's output does not carry its landmarks).
+    """
     with engine_data.using(loaded.engine_data):
-        return photo_drape_png(data)
+        return photo_drape_png(data, season_label=result["season"]["label"])
 
 
 @shared_task(acks_late=True, time_limit=300)

@@ -1,0 +1,70 @@
+"""The cheaper draping picture is the same picture, pixel for pixel.
+
+The worker draws it from the model's season without measuring the photo again, and the
+tiles blend only the cloth's edge; both are held here to what drawing it the old way gives.
+"""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from chromamatch import drape
+from chromamatch.analysis import drape_colours, measure
+from chromamatch.colour import hex_to_rgb8
+from chromamatch.drape import drape_picture, photo_drape_png
+
+
+def _blend_every_pixel(rgb, face, *, best, worst):
+    """drape_picture as first written: each tile blended over every pixel."""
+    portrait = drape._portrait(rgb, face, None)
+    cloth = drape._cloth_alpha(face, drape.portrait_box(face))
+    picture = Image.new("RGB", drape.PICTURE_SIZE, drape._PAPER)
+    draw = ImageDraw.Draw(picture)
+    fonts = [ImageFont.load_default(size=size) for size in (24, 15, 19)]
+    for row, colours in enumerate((best[:3], worst[:3])):
+        top = drape._MARGIN + row * (
+            drape._HEADING_HEIGHT + drape.TILE_HEIGHT + drape._CAPTION_HEIGHT + drape._GAP
+        )
+        draw.text((drape._MARGIN, top + 6), drape._HEADINGS[row], font=fonts[0], fill=drape._INK)
+        for column, colour in enumerate(colours):
+            x0, y0, x1, y1 = drape.tile_box(row * 3 + column)
+            fill = hex_to_rgb8(colour["hex"]).astype(np.float32)
+            tile = portrait * (1 - cloth) + fill * cloth
+            picture.paste(Image.fromarray(np.rint(tile).astype(np.uint8)), (x0, y0))
+            draw.text((x0 + 2, y1 + 6), drape._TAGS[row], font=fonts[1], fill=drape._MUTED_INK)
+            label = f"{colour['name']}  {colour['hex']}"
+            draw.text((x0 + 2, y1 + 26), drape._fit(draw, label, fonts[2]), font=fonts[2],
+                      fill=drape._INK)  # fmt: skip
+    return np.asarray(picture)
+
+
+@pytest.fixture(scope="module")
+def photos(shared_faces):
+    return [path.read_bytes() for path in sorted((shared_faces / "images").glob("*.jpg"))[:6]]
+
+
+def test_blending_only_the_edge_draws_the_same_picture(photos):
+    for data in photos:
+        measured = measure(data)
+        best, worst = drape_colours(measured.season)
+
+        new = drape_picture(measured.rgb, measured.face, best=best, worst=worst)
+        old = _blend_every_pixel(measured.rgb, measured.face, best=best, worst=worst)
+
+        assert np.array_equal(new, old)
+
+
+def test_drawing_from_the_models_season_gives_the_same_picture(photos):
+    for data in photos:
+        season = measure(data).result["season"]["label"]
+
+        from_season = photo_drape_png(data, season_label=season)
+        measured_again = photo_drape_png(data)
+
+        assert np.array_equal(_pixels(from_season), _pixels(measured_again))
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
