@@ -9,7 +9,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -115,3 +115,15 @@ def exception_handler(exc, context):
 
 def _passthrough(response) -> dict:
     return {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+
+
+def not_found(request, exception=None):
+    """404 for a path no route matches: the JSON shape under /api/, the page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "There is nothing at this address."}},
+            status=404,
+        )
+    return page_not_found(request, exception)

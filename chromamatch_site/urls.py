@@ -37,3 +37,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),
 ]
+
+# API clients get the JSON error shape even for a path no route matches.
+handler404 = "chromamatch_site.api_errors.not_found"
