@@ -121,9 +121,12 @@ class Stack:
             env=self.env, cwd=REPO, stdout=self._log("web"), stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def start_worker(self, name: str = "w1", concurrency: int = 1, extra: tuple = ()) -> None:
+    def start_worker(
+        self, name: str = "w1", concurrency: int = 1, extra: tuple = (), celery: tuple = ()
+    ) -> None:
+        """A Celery worker; ``celery`` replaces ``python -m celery`` (a wrapper script)."""
         self.workers[name] = subprocess.Popen(
-            [PY, "-m", "celery", "--app", "chromamatch_site", "worker", "--hostname",
+            [*(celery or (PY, "-m", "celery")), "--app", "chromamatch_site", "worker", "--hostname",
              f"{name}@%h", "--concurrency", str(concurrency), "--loglevel", "WARNING", *extra],
             env=self.env, cwd=REPO, stdout=self._log(f"worker-{name}"), stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -175,14 +178,24 @@ class Stack:
             "from worker.tasks import requeue_stuck_analyses\n"
             "print(requeue_stuck_analyses())"
         )
-        done = subprocess.run([PY, "-c", code], env=self.env, cwd=REPO, capture_output=True,
-                              text=True, check=True)  # fmt: skip
-        return done.stdout.strip()
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "chromamatch_site.settings"}
+        done = subprocess.run([PY, "-c", code], env=env, cwd=REPO, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"the reaper failed:\n{done.stderr[-2000:]}")
+        return done.stdout.strip().splitlines()[-1]
 
     def sql(self, query: str, *args) -> list[tuple]:
+        """Run a query on the stack's database, waiting out a restart of the server."""
         url = self.env["DATABASE_URL"].replace("postgres://", "postgresql://")
-        with psycopg.connect(url) as conn:
-            return conn.execute(query, args).fetchall()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with psycopg.connect(url, connect_timeout=5) as conn:
+                    return conn.execute(query, args).fetchall()
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def stop(self) -> None:
         for name in list(self.workers):

@@ -7,6 +7,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from analysis import services
 from chromamatch import engine_data, registry
@@ -34,6 +35,12 @@ def _backoff(retries: int) -> int:
     # The outcome is stored on the analysis; a copy in the result backend would cost a Redis
     # write per analysis and a subscription in the web process for each upload, unread.
     ignore_result=True,
+    # The database restarting under a running analysis (analysis_start or _complete failing)
+    # queues it again after 2, 4, 8... s instead of leaving it marked running with its
+    # message acknowledged; the rows roll back, so the attempt is simply counted again.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=32,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT,
     time_limit=settings.ANALYSIS_SOFT_TIME_LIMIT + 30,
