@@ -17,11 +17,13 @@ section of docs/reliability.md.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import signal
 import threading
 import time
+from collections import Counter
 
 import requests
 from site_stack import REPO, Stack, development_photos, load_average, write_section
@@ -144,7 +146,10 @@ def main() -> None:
     lost = [i for i in accepted if i not in by_id]
     not_done = [i for i in accepted if i in by_id and by_id[i][1] != "done"]
     no_result = [i for i in accepted if i in by_id and by_id[i][1] == "done" and not by_id[i][3]]
-    interrupted = sorted({i for kill in kills for i in kill["interrupted"]})
+    # A kill's target: the analysis running when it came, still marked running after it.
+    interrupted = sorted(
+        {i for kill in kills for i in kill["running_before"] if i in kill["interrupted"]}
+    )
     attempts = [by_id[i][2] for i in interrupted if i in by_id]
     done_drapes = sum(1 for row in rows if row[1] == "done" and row[4])
     summary = {
@@ -159,10 +164,11 @@ def main() -> None:
         "drape_files": len(drape_files),
         "done_with_drape": done_drapes,
         "recovered_after_s": recovered_after,
-        "reaper_runs": reaper_runs,
+        "reaper_runs": [len(json.loads(run)) for run in reaper_runs],
         "duration_s": time.monotonic() - started,
     }
     print(summary)
+    (stack.scratch / "result.json").write_text(json.dumps({"kills": kills, "summary": summary}))
     _report(args, kills, summary)
 
 
@@ -228,14 +234,16 @@ broker, result backend and cache; uploads of development photos about three a se
 {table}
 
 {verdict}
-Every interrupted analysis ran again and finished once: {summary["interrupted"]} interrupted,
-attempts recorded on them {sorted(attempts)} (1 = the interrupted attempt was never marked,
-the kill came before it started). Draping pictures stored: {summary["drape_files"]} for
-{summary["done_with_drape"]} done analyses (a second completion would have stored a second
-one). Everything open after the last kill finished
-{f"{recovered:.0f} s later" if recovered is not None else "NOT within the wait"}; reaper
-runs in that time (ids it queued again): {summary["reaper_runs"] or "none needed"}.
-Statuses at the end: {summary["statuses"]}.
+Every analysis a kill interrupted ran again and finished once: {summary["interrupted"]}
+interrupted, attempts recorded on them {dict(sorted(Counter(attempts).items()))} (attempts:
+analyses). Draping pictures stored: {summary["drape_files"]} for {summary["done_with_drape"]}
+done analyses (a second completion would have stored a second one). Everything still open
+after the last kill (the upload backlog and the messages the killed main processes held)
+finished {f"{recovered:.0f} s later" if recovered is not None else "NOT within the wait"}.
+The reaper, run once a minute meanwhile, queued again {summary["reaper_runs"]} analyses
+per run: the backlog still waiting in the queue after 60 s, harmless duplicates (a
+redelivered task finds its analysis finished and does nothing). Statuses at the end:
+{summary["statuses"]}.
 
 How each kind of kill recovers:
 
