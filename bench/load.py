@@ -278,6 +278,12 @@ def main() -> None:
         default="8,10,12,14,16,20",
         help="then the same ramp with workers that skip the draping picture ('' to skip)",
     )
+    parser.add_argument(
+        "--pin-workers",
+        action="store_true",
+        help="pin worker 1 to core 0 and worker 2 to core 1 (taskset): the face models' "
+        "thread pools then cannot spin on the other core",
+    )
     parser.add_argument("--profile-in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.profile_in_process:
@@ -288,8 +294,8 @@ def main() -> None:
     stack = Stack("load", web_workers=2, web_threads=16)
     stack.prepare()
     stack.start_web()
-    stack.start_worker("w1")
-    stack.start_worker("w2")
+    for core, name in enumerate(("w1", "w2")):
+        stack.start_worker(name, celery=_worker_command(args, core))
     steps, memory, no_drape = [], [], []
     load_before = load_average()
     try:
@@ -308,9 +314,9 @@ def main() -> None:
             offset += args.memory_analyses
             if args.without_drape_rates:
                 wrapper = (PY, str(REPO / "bench" / "worker_without_drape.py"))
-                for name in ("w1", "w2"):
+                for core, name in enumerate(("w1", "w2")):
                     stack.stop_worker(name)
-                    stack.start_worker(name, celery=wrapper)
+                    stack.start_worker(name, celery=_worker_command(args, core, wrapper))
                 run_rate(client, pool, 2, 10, offset)
                 wait_drained(stack)
                 rates_without = [float(r) for r in args.without_drape_rates.split(",")]
@@ -324,6 +330,10 @@ def main() -> None:
     finally:
         stack.stop()
     _report(args, steps, memory, memory_rate, parts, load_before, no_drape)
+
+
+def _worker_command(args, core: int, command: tuple = (PY, "-m", "celery")) -> tuple:
+    return ("taskset", "-c", str(core), *command) if args.pin_workers else command
 
 
 def ramp(stack, client, pool, rates: list[float], seconds: float, offset: int) -> list[dict]:
@@ -438,12 +448,14 @@ def _report(args, steps, memory, memory_rate, parts, load_before, no_drape) -> N
         f".venv/bin/python bench/load.py --rates {args.rates} --step-seconds "
         f"{args.step_seconds:g} --memory-analyses {args.memory_analyses} "
         f"--without-drape-rates {args.without_drape_rates}"
+        + (" --pin-workers" if args.pin_workers else "")
     )
+    pinned = " pinned to one core each (taskset)" if args.pin_workers else ""
     body = f"""
 Date {datetime.date.today()}, 2 cores shared with other work (load average before
 {load_before}, at the end {load_average()}). Command:
 `{command}` (gunicorn 2 x 16 threads, two Celery workers
-with concurrency 1 each, PostgreSQL 15, a dedicated redis-server; the client runs on the
+with concurrency 1 each{pinned}, PostgreSQL 15, a dedicated redis-server; the client runs on the
 same 2 cores). Time = from the start of the upload to the finished result in the client.
 
 {_rate_table(steps)}
