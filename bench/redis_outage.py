@@ -16,6 +16,7 @@ of docs/reliability.md (the Redis and PostgreSQL outage table).
 
 import argparse
 import datetime
+import json
 import subprocess
 import threading
 import time
@@ -35,11 +36,13 @@ class Traffic:
         self.phase = "before"
         self.uploads: list[dict] = []
         self.health: list[dict] = []
+        self.reads: list[dict] = []
         self.accepted: list[int] = []
         self.stop = threading.Event()
         self.threads = [
             threading.Thread(target=self._upload, daemon=True),
             threading.Thread(target=self._probe, daemon=True),
+            threading.Thread(target=self._read, daemon=True),
         ]
 
     def start(self) -> None:
@@ -91,6 +94,22 @@ class Traffic:
             except requests.RequestException as exc:
                 self.health.append({"phase": self.phase, "status": type(exc).__name__})
             time.sleep(1)
+
+    def _read(self) -> None:
+        """GET /api/analyses/ ten times a second: a short outage window does not go unseen."""
+        session = requests.Session()
+        session.headers.update(self.headers)
+        while not self.stop.is_set():
+            record = {"phase": self.phase}
+            try:
+                answer = session.get(f"{self.stack.base}/api/analyses/", timeout=30)
+                record["status"] = answer.status_code
+                record["retry_after"] = answer.headers.get("Retry-After")
+                record["shape_ok"] = answer.status_code == 200 or set(_json(answer)) == {"error"}
+            except requests.RequestException as exc:
+                record["status"] = type(exc).__name__
+            self.reads.append(record)
+            time.sleep(0.1)
 
 
 def _json(answer) -> dict:
@@ -173,9 +192,9 @@ def main() -> None:
 def _report(args, traffic: Traffic, **facts) -> None:
     phases = ["before", "redis down", "redis back", "after", "postgres restart", "postgres back"]
     lines = [
-        "| phase | uploads | answers | 503 with Retry-After and JSON error | 500s | "
-        "slowest upload s | /health answers (failing checks) |",
-        "|---|---|---|---|---|---|---|",
+        "| phase | uploads | upload answers | 503 with Retry-After and JSON error | other 5xx | "
+        "slowest upload s | reads (GET /api/analyses/ every 0.1 s) | /health (failing checks) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     server_errors = 0
     for phase in phases:
@@ -187,7 +206,14 @@ def _report(args, traffic: Traffic, **facts) -> None:
         proper = sum(1 for u in unavailable if u["retry_after"] and u["shape_ok"])
         fives = sum(1 for u in uploads if isinstance(u["status"], int) and u["status"] >= 500)
         fives -= len(unavailable)
-        server_errors += fives
+        reads = [r for r in traffic.reads if r["phase"] == phase]
+        read_answers = Counter(str(r["status"]) for r in reads)
+        bad_reads = [
+            r for r in reads
+            if not isinstance(r["status"], int) or r["status"] >= 500
+            and not (r["status"] == 503 and r["retry_after"] and r["shape_ok"])
+        ]  # fmt: skip
+        server_errors += fives + len(bad_reads)
         health = Counter(
             f"{h['status']}" + (f" ({', '.join(h['failing'])})" if h.get("failing") else "")
             for h in traffic.health
@@ -195,7 +221,8 @@ def _report(args, traffic: Traffic, **facts) -> None:
         )
         lines.append(
             f"| {phase} | {len(uploads)} | {dict(answers)} | {proper}/{len(unavailable)} | "
-            f"{fives} | {max(u['seconds'] for u in uploads):.1f} | {dict(health)} |"
+            f"{fives} | {max(u['seconds'] for u in uploads):.1f} | {dict(read_answers)} "
+            f"| {dict(health)} |"
         )
     table = "\n".join(lines)
     redis_s, pg_s = facts["redis_recovered"], facts["pg_recovered"]
@@ -210,25 +237,28 @@ queue; uploads about two a second, `/health` every second; reaper threshold 60 s
 {table}
 
 Accepted uploads: {len(traffic.accepted)}; not `done` at the end: {facts["not_done"] or "none"};
-answers that were server errors other than 503: {server_errors}. After Redis came back every
-accepted analysis was done within {f"{redis_s:.0f} s" if redis_s is not None else "NOT in time"}
-(reaper runs, ids it queued again: {facts["redis_reaper"] or "none needed"}). PostgreSQL
-restarted in {facts["restart_seconds"]:.1f} s without restarting the site or the worker;
-everything was done {f"{pg_s:.0f} s" if pg_s is not None else "NOT in time"} after the last
-upload (reaper: {facts["pg_reaper"] or "none needed"}).
+answers (uploads and reads) that were a 5xx other than a proper 503, or no answer:
+{server_errors}. Every analysis accepted before or during the outage was done
+{f"{redis_s:.0f} s" if redis_s is not None else "NOT"} after the 30 s that followed Redis's
+return; the reaper, run every 30 s then, queued again {_counts(facts["redis_reaper"])}
+analyses per run (those whose message was refused during the outage or lost with Redis's
+data). PostgreSQL restarted in {facts["restart_seconds"]:.1f} s without restarting the site
+or the worker; every accepted analysis was done
+{f"{pg_s:.0f} s" if pg_s is not None else "NOT in time"} after the last upload (reaper
+runs in that wait: {_counts(facts["pg_reaper"]) or "none needed"}).
 
 What makes it so:
 
 - `analysis_enqueue` publishes with a short retry (3 attempts, about 0.3 s) and, when the
   broker stays unreachable, logs and returns: the selfie and the pending analysis are
   committed, so the upload answers 202 and the reaper queues the analysis once Redis is back
-  (it was a 500 before, with the rows stored and nothing queued until the reaper).
-- The analyze throttle lets an upload through when its counts (in Redis) cannot be read;
-  otherwise every upload was a 500 during the outage.
+  (before, the publish error escaped the on-commit hook: a 500 for a stored analysis).
+- The analyze throttle lets an upload through when its counts (in Redis) cannot be read
+  (before, the cache error made every upload a 500 during the outage).
 - The API views answer 503 `service_unavailable` with `Retry-After: 10` when the database
   is unreachable (a connection refused or dropped by a restart), never a 500.
 - `/health` answers 503 naming `queue` (and `model`, whose worker statuses live in Redis)
-  while Redis is down, and `database` while PostgreSQL restarts.
+  while Redis is down (the table's last column).
 - Connections: `conn_health_checks=True` was already in `DATABASE_URL`'s parse, so Django
   drops a connection the restart closed before using it; the worker's Celery fixup does the
   same per task. The broker's connect timeout is now 2 s.
@@ -246,6 +276,10 @@ What makes it so:
     else:
         workers = _section(text, "## Workers")
         write_section(path, "## Workers", workers + "\n" + body)
+
+
+def _counts(runs: list[str]) -> list[int]:
+    return [len(json.loads(run)) for run in runs]
 
 
 def _section(text: str, heading: str) -> str:
