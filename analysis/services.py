@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from analysis.models import Analysis, Selfie
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 # read again closer by the engine) but not more; re-encoding drops every byte of metadata.
 STORED_MAX_SIDE = 4096
 STORED_JPEG_QUALITY = 92
+# Starts of one analysis's task (retries and redeliveries included) before it is given up.
+MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,17 @@ def analysis_start(*, analysis_id: int) -> Analysis | None:
         Analysis.objects.select_for_update().select_related("selfie").filter(pk=analysis_id)
     ).first()
     if analysis is None or analysis.is_finished:
+        return None
+    if analysis.attempts >= MAX_ATTEMPTS:
+        # A photo that takes its worker down every time would otherwise come back forever.
+        analysis.status = Analysis.Status.FAILED
+        analysis.error = {
+            "code": "too_many_attempts",
+            "message": "This photo could not be analysed after several tries. "
+            "Please try another photo.",
+        }
+        analysis.finished_at = timezone.now()
+        analysis.save(update_fields=["status", "error", "finished_at"])
         return None
     analysis.status = Analysis.Status.RUNNING
     analysis.started_at = timezone.now()
@@ -186,13 +200,18 @@ def user_analyses_delete(*, owner) -> None:
 
 
 def analyses_requeue_stuck(*, older_than: timedelta) -> list[int]:
-    """Queue again the analyses left pending longer than ``older_than`` (a lost message).
+    """Queue again the analyses left pending, or running, longer than ``older_than``: their
+    message was lost (never sent, or lost with a worker the broker did not redeliver for).
 
-    Queuing twice is harmless: the task does nothing for an analysis already finished.
+    Queuing twice is harmless: the task does nothing for an analysis already finished, and
+    the first of two concurrent runs to finish is the one stored.
     """
     cutoff = timezone.now() - older_than
     stuck = list(
-        Analysis.objects.filter(status=Analysis.Status.PENDING, queued_at__lt=cutoff)
+        Analysis.objects.filter(
+            Q(status=Analysis.Status.PENDING, queued_at__lt=cutoff)
+            | Q(status=Analysis.Status.RUNNING, started_at__lt=cutoff)
+        )
         .order_by("queued_at")
         .values_list("pk", flat=True)[:500]
     )

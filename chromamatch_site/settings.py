@@ -101,7 +101,12 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss"))
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering must fail a request quickly, not hang its thread.
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
     }
 else:
     # A file cache, not a per-process one: the web process reads what the workers report

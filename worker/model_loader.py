@@ -98,15 +98,21 @@ class ServedModel:
 
 
 def report_status(*, version: str | None, error: str | None) -> None:
-    """Tell the web process (health, metrics) what this worker serves and whether it fails."""
+    """Tell the web process (health, metrics) what this worker serves and whether it fails.
+
+    Best effort: a cache that is briefly down must not fail the analysis that asked.
+    """
     name = worker_name()
-    cache.set(
-        STATUS_KEY.format(worker=name),
-        {"worker": name, "version": version, "error": error, "at": time.time()},
-        STATUS_TTL_SECONDS,
-    )
-    workers = set(cache.get(WORKERS_KEY, ())) | {name}
-    cache.set(WORKERS_KEY, sorted(workers), STATUS_TTL_SECONDS)
+    try:
+        cache.set(
+            STATUS_KEY.format(worker=name),
+            {"worker": name, "version": version, "error": error, "at": time.time()},
+            STATUS_TTL_SECONDS,
+        )
+        workers = set(cache.get(WORKERS_KEY, ())) | {name}
+        cache.set(WORKERS_KEY, sorted(workers), STATUS_TTL_SECONDS)
+    except Exception as exc:  # the cache backends raise their own errors (redis, OS)
+        logger.warning("could not report the served model to the cache: %s", type(exc).__name__)
 
 
 def worker_statuses() -> list[dict]:

@@ -72,3 +72,33 @@ def test_retention_is_off_by_default(settings):
 
     assert tasks.purge_old_selfies.apply().get() == 0
     assert default_storage.exists(analysis.selfie.image.name)
+
+
+@pytest.mark.django_db
+def test_the_reaper_also_requeues_an_analysis_left_running_by_a_lost_worker():
+    running = _lost_analysis(minutes_ago=30)
+    Analysis.objects.filter(pk=running.pk).update(
+        status=Analysis.Status.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=30),
+        attempts=1,
+    )
+    queued = []
+    monkeypatch.setattr(
+        services, "analysis_enqueue", lambda *, analysis_id: queued.append(analysis_id)
+    )
+
+    assert tasks.requeue_stuck_analyses.apply().get() == [running.pk]
+    assert queued == [running.pk]
+
+
+@pytest.mark.django_db
+def test_an_analysis_started_too_many_times_is_given_up_with_a_reason():
+    analysis = _lost_analysis(minutes_ago=1)
+    Analysis.objects.filter(pk=analysis.pk).update(attempts=services.MAX_ATTEMPTS)
+
+    assert tasks.analyse.apply(args=[analysis.pk]).get() == "already finished or deleted"
+
+    analysis.refresh_from_db()
+    assert analysis.status == Analysis.Status.FAILED
+    assert analysis.error["code"] == "too_many_attempts"
+    assert "another photo" in analysis.error["message"]
