@@ -1,10 +1,10 @@
 """``ChromaMatch_Model``: the whole engine as an MLflow pyfunc model.
 
 Input: a DataFrame with an ``image`` column of photo bytes (``registry.model_input`` makes
-one from a list). Output:
-one engine dictionary of INTERFACES.md per image, in order. The model's artifact carries the
-engine data it analyses with (lighting weights, palettes, advice, engine settings), so a
-version keeps answering the same way after the package's own files change.
+one from a list). Output: one engine dictionary of INTERFACES.md per image, in order. The
+model's artifact carries the engine data it analyses with (lighting weights, palettes, advice,
+engine settings), so a version keeps answering the same way after the package's own files
+change.
 
 MLflow builds the model from code (``mlflow_model_code.py``) rather than from a pickle: what a
 registry holds is then data files and source, never an object that runs when it is unpickled.
