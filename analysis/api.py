@@ -3,7 +3,6 @@
 import logging
 import time
 
-import numpy as np
 from django.db import InterfaceError, OperationalError
 from django.http import FileResponse
 from django.urls import reverse
@@ -20,7 +19,6 @@ from rest_framework.views import APIView
 
 from analysis import selectors, services
 from analysis.models import Analysis
-from chromamatch.color_check import color_check
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import MAX_BYTES
 from chromamatch_site.api_errors import ApiError, error_responses
@@ -274,11 +272,7 @@ class ColorCheckApi(DatabaseOutageMixin, APIView):
                 status.HTTP_409_CONFLICT,
             )
         try:
-            check = color_check(
-                data.validated_data["hex"],
-                season=analysis.result["season"]["label"],
-                skin_lab=np.array(analysis.result["skin"]["lab"], dtype=float),
-            )
+            check = selectors.colour_check_of(analysis, data.validated_data["hex"])
         except ValueError as exc:
             raise ApiError("invalid_colour", str(exc)) from None
         return Response({**check, "analysis": analysis.pk})

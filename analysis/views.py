@@ -6,7 +6,6 @@ Every page reads through the owner-scoped selectors, so another person's analysi
 import statistics
 from collections import Counter
 
-import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from analysis import selectors, services
 from analysis.api import AnalyzeRateThrottle
 from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
-from chromamatch.color_check import color_check
 from chromamatch.errors import AnalysisError
 from chromamatch.palette import season_palette
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
@@ -104,11 +102,7 @@ def colour_check(request, pk: int):
         form.add_error(None, "This analysis has no result to judge a colour by.")
     elif form.is_valid():
         try:
-            check = color_check(
-                form.cleaned_data["hex"],
-                season=analysis.result["season"]["label"],
-                skin_lab=np.array(analysis.result["skin"]["lab"], dtype=float),
-            )
+            check = selectors.colour_check_of(analysis, form.cleaned_data["hex"])
         except ValueError as exc:
             form.add_error("hex", str(exc))
     context = _result_context(analysis, form, check=check)

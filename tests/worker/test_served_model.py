@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 
 from analysis import services
-from analysis.models import Analysis
 from chromamatch import engine_data, registry
 from chromamatch.image_loading import encode_jpeg
+from tests.analysis.helpers import wait_finished
 from tests.conftest import WORKER_MODEL_REFRESH_SECONDS
 from tests.factories import UserFactory
 from worker.model_loader import ServedModel, mlflow_client, worker_name
@@ -21,16 +21,6 @@ pytestmark = pytest.mark.usefixtures("mlflow_registry")
 
 def _production() -> str:
     return str(registry.production_version(mlflow_client()).version)
-
-
-def _wait_finished(analysis: Analysis, timeout: float = 90) -> Analysis:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        analysis.refresh_from_db()
-        if analysis.is_finished:
-            return analysis
-        time.sleep(0.2)
-    pytest.fail(f"analysis {analysis.pk} still {analysis.status} after {timeout} s")
 
 
 def _photo(shared_faces_or_none) -> bytes:
@@ -53,7 +43,7 @@ def test_a_worker_process_serves_the_new_version_after_the_alias_moves(
     celery_worker_process, any_photo
 ):
     owner = UserFactory()
-    first = _wait_finished(services.analysis_create(owner=owner, data=any_photo))
+    first = wait_finished(services.analysis_create(owner=owner, data=any_photo))
     served_before = _production()
     assert first.model_name == registry.MODEL_NAME
     assert first.model_version == served_before
@@ -69,7 +59,7 @@ def test_a_worker_process_serves_the_new_version_after_the_alias_moves(
     client.set_registered_model_alias(registry.MODEL_NAME, registry.PRODUCTION_ALIAS, new.version)
     try:
         time.sleep(WORKER_MODEL_REFRESH_SECONDS + 0.5)
-        second = _wait_finished(services.analysis_create(owner=owner, data=any_photo))
+        second = wait_finished(services.analysis_create(owner=owner, data=any_photo))
     finally:
         client.set_registered_model_alias(
             registry.MODEL_NAME, registry.PRODUCTION_ALIAS, served_before
