@@ -142,17 +142,21 @@ class Client:
         return record
 
 
-def run_rate(client: Client, pool, rate: float, seconds: float, offset: int = 0) -> list[dict]:
-    """Start uploads at ``rate`` per second for ``seconds`` (open loop); all their records."""
-    count = round(rate * seconds)
+def paced(pool, upload, rate: float, count: int, offset: int = 0) -> list[dict]:
+    """Start ``count`` uploads at ``rate`` per second (open loop); all their records."""
     start = time.monotonic()
     futures = []
     for k in range(count):
         delay = start + k / rate - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        futures.append(pool.submit(client.analyse, offset + k))
+        futures.append(pool.submit(upload, offset + k))
     return [future.result() for future in futures]
+
+
+def run_rate(client: Client, pool, rate: float, seconds: float, offset: int = 0) -> list[dict]:
+    """Uploads at ``rate`` per second for ``seconds``; all their records."""
+    return paced(pool, client.analyse, rate, round(rate * seconds), offset)
 
 
 def wait_drained(stack: Stack, seconds: float = 300) -> None:
@@ -260,7 +264,7 @@ def _old_photo_drape(data: bytes) -> bytes:
     from chromamatch.drape import drape_picture
 
     measurement = measure(data)
-    best, worst = drape_colours(measurement.season)
+    best, worst = drape_colours(measurement.season.label)
     return _png(drape_picture(measurement.rgb, measurement.face, best=best, worst=worst), 6)
 
 
@@ -376,14 +380,7 @@ def memory_run(stack, client, pool, rate: float, analyses: int, offset: int) -> 
         return record
 
     sample(0)
-    start = time.monotonic()
-    futures = []
-    for k in range(analyses):
-        delay = start + k / rate - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        futures.append(pool.submit(one, offset + k))
-    records = [f.result() for f in futures]
+    records = paced(pool, one, rate, analyses, offset)
     samples[-1]["errors"] = sum(1 for r in records if not r["ok"])
     samples[-1]["p95"] = percentile([r["seconds"] for r in records], 0.95)
     return samples

@@ -47,13 +47,8 @@ class Measurement:
 def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurement:
     """Analyse one photo; raise AnalysisError when it cannot be analysed."""
     started = time.perf_counter()
-    image, search = locate_face(data)
-    if search.face is None:
-        raise AnalysisError("no_face")
+    image, search = located_face(data)
     face = search.face
-    if face.width < MIN_FACE_WIDTH_PX:
-        raise AnalysisError("face_too_small")
-
     rgb = image.rgb
     skin = sample_skin(rgb, face)
     lighting = estimate_lighting(rgb, face, skin)
@@ -148,6 +143,16 @@ def locate_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
     return image, search
 
 
+def located_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
+    """``locate_face``, refusing a photo without a face large enough to measure."""
+    image, search = locate_face(data)
+    if search.face is None:
+        raise AnalysisError("no_face")
+    if search.face.width < MIN_FACE_WIDTH_PX:
+        raise AnalysisError("face_too_small")
+    return image, search
+
+
 def analyze(data: bytes, *, filename: str = "") -> dict:
     """The engine dictionary for one photo; a photo that cannot be analysed is ``ok: false``."""
     try:
@@ -160,7 +165,7 @@ def failure(filename: str, error: AnalysisError) -> dict:
     return {"file": filename, "ok": False, "error": error.as_dict()}
 
 
-def drape_colours(season: Season) -> tuple[list[dict], list[dict]]:
+def drape_colours(season_label: str) -> tuple[list[dict], list[dict]]:
     """The three best and three worst colours of a season, as ``{"hex", "name"}``."""
-    palette = season_palette(season.label)
+    palette = season_palette(season_label)
     return palette["best"][:3], palette["avoid"][:3]

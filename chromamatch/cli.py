@@ -79,7 +79,7 @@ def _drape(args: argparse.Namespace) -> int:
     from chromamatch.drape import drape_png
 
     measurement = _measure_or_exit(args.image)
-    best, worst = drape_colours(measurement.season)
+    best, worst = drape_colours(measurement.season.label)
     args.output.write_bytes(drape_png(measurement.rgb, measurement.face, best=best, worst=worst))
     print(f"{args.output}: {measurement.season.label}; best {', '.join(c['name'] for c in best)}")
     return 0

@@ -207,21 +207,13 @@ def photo_drape_png(data: bytes, *, season_label: str | None = None) -> bytes:
     Give ``season_label`` when the photo was analysed already (the worker has the model's
     result): the face is then located again without measuring the whole photo a second time.
     """
-    from chromamatch.analysis import drape_colours, locate_face, measure
-    from chromamatch.errors import AnalysisError
-    from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX
-    from chromamatch.palette import season_palette
+    from chromamatch.analysis import drape_colours, located_face, measure
 
     if season_label is None:
         measurement = measure(data)
-        best, worst = drape_colours(measurement.season)
+        best, worst = drape_colours(measurement.season.label)
         return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)
-    # What measure() reads the face from, and refuses a face on, in the same way.
-    image, search = locate_face(data)
-    if search.face is None:
-        raise AnalysisError("no_face")
-    if search.face.width < MIN_FACE_WIDTH_PX:
-        raise AnalysisError("face_too_small")
-    palette = season_palette(season_label)
-    best, worst = palette["best"][:COLUMNS], palette["avoid"][:COLUMNS]
+    # The face found and refused exactly as measure() finds and refuses it.
+    image, search = located_face(data)
+    best, worst = drape_colours(season_label)
     return drape_png(image.rgb, search.face, best=best, worst=worst)

@@ -48,7 +48,7 @@ def photos(shared_faces):
 def test_blending_only_the_edge_draws_the_same_picture(photos):
     for data in photos:
         measured = measure(data)
-        best, worst = drape_colours(measured.season)
+        best, worst = drape_colours(measured.season.label)
 
         new = drape_picture(measured.rgb, measured.face, best=best, worst=worst)
         old = _blend_every_pixel(measured.rgb, measured.face, best=best, worst=worst)
