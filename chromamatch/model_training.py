@@ -50,11 +50,8 @@ def train_and_register(
         for name in (engine_data.PALETTES_FILE, engine_data.ADVICE_FILE):
             shutil.copyfile(engine_data.DATA_DIR / name, bundle / name)
         engine_data.write_config(bundle)
-        held_out = [
-            photo
-            for photo in evaluation.load_manifest(data_dir)
-            if photo.identity in trained.held_out
-        ]
+        photos = evaluation.load_manifest(data_dir)
+        held_out = [photo for photo in photos if photo.identity in trained.held_out]
         print(f"evaluating on {len(held_out)} photos of held-out people", file=sys.stderr)
         with engine_data.using(engine_data.EngineData.read(bundle)):
             figures = evaluation.evaluate(held_out, data_dir=data_dir, quick=quick)
@@ -69,7 +66,7 @@ def train_and_register(
                 "copies_per_photo": copies,
                 "seed": seed,
                 "people_held_out": len(trained.held_out),
-                "photos": len(evaluation.load_manifest(data_dir)),
+                "photos": len(photos),
                 "quick_evaluation": quick,
             },
             tags={
