@@ -25,7 +25,7 @@ from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chromamatch import colour  # noqa: E402
+from chromamatch import colour, evaluation  # noqa: E402
 from chromamatch.face_landmarks import find_faces  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
@@ -55,15 +55,9 @@ FRAMINGS = ("480px", "small_in_12mp")
 
 def framed(full: np.ndarray, framing: str) -> np.ndarray:
     """The photo as evaluation.format_variants frames it, loaded as analysis.measure loads it."""
-    if framing == "480px":
-        small = Image.fromarray(full)
-        small.thumbnail((480, 480), Image.Resampling.LANCZOS)
-        picture = np.asarray(small)
-    else:
-        picture = np.empty((3024, 4032, 3), dtype=np.uint8)
-        picture[:] = full[5, 5]
-        picture[837 : 837 + full.shape[0], 1341 : 1341 + full.shape[1]] = full
-    return load_as_analysed(encode_jpeg(picture, quality=92))[0]
+    image = Image.fromarray(full)
+    picture = evaluation.shrunk(image) if framing == "480px" else evaluation.in_large_frame(image)
+    return load_as_analysed(encode_jpeg(np.asarray(picture), quality=92))[0]
 
 
 def measure(photos, copies: int) -> list[dict]:

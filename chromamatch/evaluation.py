@@ -162,6 +162,25 @@ def colouring_figures(photos: list[Photo], canonical: dict[str, dict], data_dir:
     }
 
 
+# Where the photo sits in a 12 MP frame: off centre, as a face far from the camera would.
+_LARGE_FRAME_SIZE = (4032, 3024)
+_LARGE_FRAME_AT = (1341, 837)
+
+
+def shrunk(image: Image.Image, side: int = 480) -> Image.Image:
+    """The photo shrunk to fit ``side`` pixels, as a messaging app sends it."""
+    small = image.copy()
+    small.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return small
+
+
+def in_large_frame(image: Image.Image) -> Image.Image:
+    """The photo small in a 12 MP frame of its backdrop's colour (its pixel at (5, 5))."""
+    frame = Image.new("RGB", _LARGE_FRAME_SIZE, image.getpixel((5, 5)))
+    frame.paste(image, _LARGE_FRAME_AT)
+    return frame
+
+
 def format_variants(data: bytes) -> dict[str, bytes]:
     """The same photo in each format and size EVALUATION.md lists."""
     import pillow_heif
@@ -180,18 +199,14 @@ def format_variants(data: bytes) -> dict[str, bytes]:
     buffer = io.BytesIO()
     heif.save(buffer, quality=90)
     variants["heic"] = buffer.getvalue()
-    small = image.copy()
-    small.thumbnail((480, 480), Image.Resampling.LANCZOS)
-    save("480px", small, "JPEG", quality=92)
+    save("480px", shrunk(image), "JPEG", quality=92)
     save("3000px", image.resize((3000, 3000), Image.Resampling.LANCZOS), "JPEG", quality=92)
     save("jpeg_q35", image, "JPEG", quality=35)
     # Stored turned a quarter, with the EXIF tag that tells viewers to turn it back.
     exif = Image.Exif()
     exif[0x0112] = 6
     save("exif_rotated", image.transpose(Image.Transpose.ROTATE_90), "JPEG", quality=92, exif=exif)
-    frame = Image.new("RGB", (4032, 3024), tuple(int(v) for v in np.asarray(image)[5, 5]))
-    frame.paste(image, (1341, 837))
-    save("small_in_12mp", frame, "JPEG", quality=92)
+    save("small_in_12mp", in_large_frame(image), "JPEG", quality=92)
     return variants
 
 

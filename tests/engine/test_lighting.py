@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chromamatch import colour
+from chromamatch import colour, evaluation
 from chromamatch.face_landmarks import find_faces
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
@@ -214,19 +214,11 @@ def test_it_reports_a_warm_cast(held_out, method):
         assert -0.6 < estimate.exposure_ev < -0.2  # the light's luminance: -0.7 EV + 0.31
 
 
-@pytest.mark.parametrize("framing", ["480px", "small_in_a_large_frame"])
+@pytest.mark.parametrize("framing", [evaluation.shrunk, evaluation.in_large_frame])
 def test_it_reads_the_same_skin_whatever_the_framing(held_out, framing):
     from chromamatch.lighting_training import load_as_analysed
 
-    full = held_out["full"]
-    if framing == "480px":
-        small = Image.fromarray(full)
-        small.thumbnail((480, 480), Image.Resampling.LANCZOS)
-        picture = np.asarray(small)
-    else:
-        picture = np.empty((2400, 3200, 3), dtype=np.uint8)
-        picture[:] = full[5, 5]
-        picture[500 : 500 + full.shape[0], 900 : 900 + full.shape[1]] = full
+    picture = np.asarray(framing(Image.fromarray(held_out["full"])))
     rgb, face = load_as_analysed(encode_jpeg(picture, quality=92))
     skin = sample_skin(rgb, face)
     estimate = estimate_lighting(rgb, face, skin, method="learned")
