@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import colour, evaluation  # noqa: E402
 from chromamatch.face_landmarks import find_faces  # noqa: E402
+from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     FEATURE_NAMES,
@@ -42,7 +43,6 @@ from chromamatch.lighting_training import (  # noqa: E402
     load_as_analysed,
     photo_lights,
     prepare_photo,
-    read_photos,
     relit_upload,
 )
 from chromamatch.relight import lighting_gains  # noqa: E402
@@ -194,7 +194,7 @@ def figures(records: list[dict], method: str) -> dict:
 def print_priors(data: Path, held_out: set[str]) -> None:
     """The cues' medians over the training people's photos as shot: what RULE_PRIORS holds."""
     rows = []
-    for photo in read_photos(data):
+    for photo in read_manifest(data):
         if photo.identity in held_out:
             continue
         prepared = prepare_photo(photo)
@@ -220,7 +220,7 @@ def main() -> int:
         print_priors(args.data, held_out)
         return 0
 
-    photos = [p for p in read_photos(args.data) if p.identity in held_out]
+    photos = [p for p in read_manifest(args.data) if p.identity in held_out]
     started = time.monotonic()
     records = measure(photos, args.copies)
     results = {method: figures(records, method) for method in METHODS}

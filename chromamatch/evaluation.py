@@ -5,7 +5,6 @@ docs/evaluation.md and docs/evaluation.json. Relit copies use their own seed, ne
 the lighting estimator was trained with.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -15,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,35 +22,11 @@ from scipy.stats import spearmanr
 
 from chromamatch import colour, relight
 from chromamatch.analysis import analyze
+from chromamatch.faces_manifest import Photo, read_manifest
 from chromamatch.image_loading import encode_jpeg
 
 EVALUATION_SEED = 20261127
 RELIT_PER_PHOTO = 4
-
-
-@dataclass
-class Photo:
-    file: str
-    identity: str
-    expression: str
-    ref_lab: np.ndarray
-    ref_ita: float
-    data: bytes = field(repr=False)
-
-
-def load_manifest(data_dir: Path) -> list[Photo]:
-    with open(data_dir / "manifest.csv", newline="") as handle:
-        return [
-            Photo(
-                file=row["file"],
-                identity=row["identity"],
-                expression=row["expression"],
-                ref_lab=np.array([float(row[k]) for k in ("ref_L", "ref_a", "ref_b")]),
-                ref_ita=float(row["ref_ita"]),
-                data=(data_dir / row["file"]).read_bytes(),
-            )
-            for row in csv.DictReader(handle)
-        ]
 
 
 def _median(values) -> float | None:
@@ -357,7 +331,7 @@ def run_evaluation(
     *, data_dir: Path, out: Path, quick: bool = False, people: set[str] | None = None
 ) -> dict:
     """Evaluate on the folder (or only on ``people`` of it) and write ``out`` (.md and .json)."""
-    photos = load_manifest(data_dir)
+    photos = read_manifest(data_dir)
     if people is not None:
         photos = [photo for photo in photos if photo.identity in people]
     figures = evaluate(photos, data_dir=data_dir, quick=quick)

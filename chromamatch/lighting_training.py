@@ -17,7 +17,6 @@ printed and stored in the model file (bench/lighting_figures.py gives their skin
 """
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -31,6 +30,7 @@ from PIL import Image
 
 from chromamatch.analysis import locate_face
 from chromamatch.face_landmarks import Face, find_faces
+from chromamatch.faces_manifest import Photo, read_manifest
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
     MODEL_PATH,
@@ -75,14 +75,6 @@ WEIGHT_DECAY = 1e-3
 
 
 @dataclass(frozen=True)
-class Photo:
-    path: Path
-    identity: str
-    expression: str
-    ref_lab: np.ndarray  # (3,) the manifest's cheek Lab, measured on the neutral photo
-
-
-@dataclass(frozen=True)
 class RelitSet:
     """Cues and targets of relit copies, one row per copy, photo by photo."""
 
@@ -90,19 +82,6 @@ class RelitSet:
     # (n, 6): log R/G, log B/G and EV of the light, then of how far the skin sample moved
     targets: np.ndarray
     weights: np.ndarray  # (n,)
-
-
-def read_photos(data_dir: Path) -> list[Photo]:
-    with open(Path(data_dir) / "manifest.csv", newline="") as handle:
-        return [
-            Photo(
-                path=Path(data_dir) / row["file"],
-                identity=row["identity"],
-                expression=row["expression"],
-                ref_lab=np.array([float(row[k]) for k in ("ref_L", "ref_a", "ref_b")]),
-            )
-            for row in csv.DictReader(handle)
-        ]
 
 
 def split_identities(photos: list[Photo], seed: int = SEED) -> tuple[set[str], set[str]]:
@@ -455,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     trained = train_lighting(
-        read_photos(args.data), copies=args.copies, seed=args.seed, workers=args.workers
+        read_manifest(args.data), copies=args.copies, seed=args.seed, workers=args.workers
     )
     trained.save(args.out)
     print(

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chromamatch import engine_data, evaluation, registry
-from chromamatch.lighting_training import COPIES_PER_PHOTO, SEED, read_photos, train_lighting
+from chromamatch.faces_manifest import read_manifest
+from chromamatch.lighting_training import COPIES_PER_PHOTO, SEED, train_lighting
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,14 @@ def train_and_register(
     """Train on ``data_dir`` (a folder with manifest.csv), evaluate, log and register."""
     started = time.monotonic()
     data_dir = Path(data_dir)
-    trained = train_lighting(read_photos(data_dir), copies=copies, seed=seed, workers=workers)
+    photos = read_manifest(data_dir)
+    trained = train_lighting(photos, copies=copies, seed=seed, workers=workers)
     with tempfile.TemporaryDirectory() as folder:
         bundle = Path(folder)
         trained.save(bundle / engine_data.LIGHTING_MODEL_FILE)
         for name in (engine_data.PALETTES_FILE, engine_data.ADVICE_FILE):
             shutil.copyfile(engine_data.DATA_DIR / name, bundle / name)
         engine_data.write_config(bundle)
-        photos = evaluation.load_manifest(data_dir)
         held_out = [photo for photo in photos if photo.identity in trained.held_out]
         print(f"evaluating on {len(held_out)} photos of held-out people", file=sys.stderr)
         with engine_data.using(engine_data.EngineData.read(bundle)):

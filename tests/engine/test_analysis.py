@@ -9,7 +9,8 @@ from PIL import Image
 from chromamatch import relight
 from chromamatch.analysis import WANTED_FACE_WIDTH_PX, analyze, locate_face
 from chromamatch.bad_inputs import bad_inputs
-from chromamatch.evaluation import load_manifest, no_face_pictures
+from chromamatch.evaluation import no_face_pictures
+from chromamatch.faces_manifest import read_manifest
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, encode_jpeg
 
 EXPECTED_CODES = {
@@ -28,7 +29,7 @@ EXPECTED_CODES = {
 
 @pytest.fixture(scope="module")
 def photos(shared_faces):
-    return {p.file: p for p in load_manifest(shared_faces)}
+    return {p.file: p for p in read_manifest(shared_faces)}
 
 
 def test_every_bad_file_gets_its_error_code():

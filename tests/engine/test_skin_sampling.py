@@ -1,11 +1,10 @@
-import csv
-
 import numpy as np
 import pytest
 
 from chromamatch.colour import blackbody_gains, ita_degrees, linear_rgb_to_lab
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import find_faces
+from chromamatch.faces_manifest import read_manifest
 from chromamatch.image_loading import load_image
 from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
@@ -55,13 +54,12 @@ def test_it_keeps_nearly_the_same_pixels_when_the_photo_is_relit(shared_faces):
 
 @pytest.mark.parametrize("name", ["036_03.jpg", "006_03.jpg", "061_08.jpg"])
 def test_it_measures_skin_close_to_the_reference_ita(shared_faces, name):
-    with open(shared_faces / "manifest.csv", newline="") as handle:
-        reference = next(row for row in csv.DictReader(handle) if row["file"] == f"images/{name}")
+    reference = next(p for p in read_manifest(shared_faces) if p.file == f"images/{name}")
     rgb, face = dataset_face(shared_faces, name)
 
     lab = linear_rgb_to_lab(skin_linear_rgb(sample_skin(rgb, face)))
 
-    assert float(ita_degrees(lab[0], lab[2])) == pytest.approx(float(reference["ref_ita"]), abs=4)
+    assert float(ita_degrees(lab[0], lab[2])) == pytest.approx(reference.ref_ita, abs=4)
 
 
 def test_it_finds_eye_whites_brighter_and_greyer_than_the_skin(shared_faces):
