@@ -174,12 +174,11 @@ def steady_skin_linear_rgb(sample: SkinSample) -> np.ndarray | None:
     differ in hue, move the reading (0.33 instead of 0.24). None when both are hidden (a
     fringe over the forehead and glasses over the nose).
     """
-    lab = linear_rgb_to_lab(sample.linear_rgb)
-    medians = [
-        np.median(lab[sample.regions == REGIONS.index(region)], axis=0)
-        for region in _STEADY_REGIONS
-        if (sample.regions == REGIONS.index(region)).sum() >= _MIN_STEADY_PIXELS
-    ]
+    medians = []
+    for region in _STEADY_REGIONS:
+        pixels = sample.linear_rgb[sample.regions == REGIONS.index(region)]
+        if len(pixels) >= _MIN_STEADY_PIXELS:
+            medians.append(np.median(linear_rgb_to_lab(pixels), axis=0))
     if not medians:
         return None
     return lab_to_linear_rgb(np.mean(medians, axis=0))
