@@ -336,8 +336,11 @@ def _evidence(
         direction = "yellower" if hue >= 0 else "redder"
         items = [f"{skin} hue {abs(hue):.1f} SD {direction} than usual for its lightness"]
         if hair is not None:
-            tint = "golden or red" if features["hair_warmth"] > 0 else "ash"
-            items.append(f"{tint} hair (a* {hair[1]:.0f}, b* {hair[2]:.0f})")
+            # Warmth of hair is judged against hair of its lightness (lighter hair is yellower).
+            tint = "warmer" if features["hair_warmth"] > 0 else "more ash"
+            items.append(
+                f"hair {tint} than usual for its lightness (a* {hair[1]:.0f}, b* {hair[2]:.0f})"
+            )
         if eyes is not None:
             items.append(f"eyes b* {eyes[2]:+.0f}")
         return ", ".join(items)

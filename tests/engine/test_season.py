@@ -266,6 +266,7 @@ def test_its_why_names_the_deciding_measurements_with_their_values():
     assert "skin L* 40" in result.why and "hair L* 8" in result.why
     assert "value -" in result.why
     assert "forehead and nose skin hue" in result.why and "redder" in result.why
+    assert "hair more ash than usual for its lightness (a* 1, b* -1)" in result.why
     assert f"next closest season is {result.runner_up}" in result.why
 
 
