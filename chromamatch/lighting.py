@@ -27,6 +27,7 @@ from chromamatch.colour import log_chromaticity_to_cct
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
+from chromamatch.small_arrays import brightest_channel, median, select_rows
 
 MODEL_PATH = engine_data.DATA_DIR / engine_data.LIGHTING_MODEL_FILE
 METHODS = ("learned", "rule")
@@ -219,17 +220,20 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     around, around_box = _around_face(rgb, face.box)
     height, width = around.shape[:2]
     stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
-    scene8 = around[::stride, ::stride]
+    # One copy of the sampled pixels: every look-up and count below then reads them in order.
+    scene8 = np.ascontiguousarray(around[::stride, ::stride])
     scene = srgb8_to_linear(scene8)
-    unclipped = _brightest_channel(scene8) < _CLIPPED
+    unclipped = brightest_channel(scene8) < _CLIPPED
     flat = scene.reshape(-1, 3)
-    flat_unclipped = flat[unclipped.reshape(-1)]
+    flat_unclipped = select_rows(flat, unclipped)
+    unclipped_y = _luminance(flat_unclipped)
     flat8 = scene8.reshape(-1, 3)
     scene_counts = _channel_cumulative_counts(flat8)
-    white_patch, bright_mean = _brightest_means(flat_unclipped, (0.02, 0.25))
+    white_patch, bright_mean = _brightest_means(flat_unclipped, unclipped_y, (0.02, 0.25))
 
     skin_rgb = np.asarray(skin.linear_rgb, dtype=np.float32).reshape(-1, 3)
     skin_rgb = skin_rgb[:: max(1, len(skin_rgb) // _SKIN_PIXELS)]
+    skin_y = _luminance(skin_rgb)
     sclera = np.asarray(sclera_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
     teeth = np.asarray(teeth_linear_rgb(rgb, face), dtype=np.float64).reshape(-1, 3)
     backdrop, clothing, clothing_clipped = _backdrop_and_clothing(
@@ -237,10 +241,10 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     )
 
     colours = {
-        "skin": np.median(skin_rgb, axis=0) if len(skin_rgb) else None,
-        "skin_bright": _brightest_means(skin_rgb, (0.25,))[0],
-        "sclera": np.median(sclera, axis=0) if len(sclera) >= _MIN_PATCH else None,
-        "teeth": np.median(teeth, axis=0) if len(teeth) >= _MIN_PATCH else None,
+        "skin": median(skin_rgb, axis=0) if len(skin_rgb) else None,
+        "skin_bright": _brightest_means(skin_rgb, skin_y, (0.25,))[0],
+        "sclera": median(sclera, axis=0) if len(sclera) >= _MIN_PATCH else None,
+        "teeth": median(teeth, axis=0) if len(teeth) >= _MIN_PATCH else None,
         "white_patch": white_patch,
         "bright_mean": bright_mean,
         "grey_world": flat.mean(axis=0),
@@ -261,7 +265,6 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     face_area = max((x1 - x0) * (y1 - y0), 1)
     face_stride = max(1, int(np.sqrt(face_area / 2000)))
     face8 = rgb[y0:y1:face_stride, x0:x1:face_stride]
-    skin_y = _luminance(skin_rgb)
     patch_scale = (_REFERENCE_FACE_WIDTH_PX / max(x1 - x0, 1)) ** 2
     extras = {
         "sclera_pixels": _patch_size(len(sclera), patch_scale),
@@ -269,9 +272,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         "clothing_present": float(present["clothing"]),
         "scene_clipped": 1.0 - float(unclipped.mean()),
         "clothing_clipped": clothing_clipped,
-        "face_clipped": float(np.mean(_brightest_channel(face8) >= _CLIPPED))
-        if face8.size
-        else 0.0,
+        "face_clipped": float(np.mean(brightest_channel(face8) >= _CLIPPED)) if face8.size else 0.0,
         # Each sample stands for a step x step block: counted in pixels, the share does not
         # jump when a face a few pixels larger is sampled at a coarser pitch.
         "skin_kept_share": len(skin.linear_rgb) * skin.step**2 / face_area,
@@ -289,8 +290,8 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         (scene_counts[:, -1] - scene_counts[:, _CLIPPED - 1]) / max(len(flat), 1),
     ]
     return np.concatenate(
-        [_log_colour(colours[name]) for name in CUES]
-        + [_scene_chroma_percentiles(flat8[unclipped.reshape(-1)], flat_unclipped)]
+        [_log_colours([colours[name] for name in CUES])]
+        + [_scene_chroma_percentiles(select_rows(flat8, unclipped), unclipped_y)]
         + channels
         + [np.array(list(extras.values()))]
     )
@@ -302,11 +303,16 @@ def _around_face(rgb: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int, int,
     x0, y0, x1, y1 = box[:4]
     face_width, face_height = max(x1 - x0, 1), max(y1 - y0, 1)
     centre = (x0 + x1) / 2
-    left = int(np.clip(centre - _SCENE_HALF_WIDTH * face_width, 0, width - 1))
-    right = int(np.clip(centre + _SCENE_HALF_WIDTH * face_width, left + 1, width))
-    top = int(np.clip(y0 - _SCENE_ABOVE * face_height, 0, height - 1))
-    bottom = int(np.clip(y1 + _SCENE_BELOW * face_height, top + 1, height))
+    left = int(_clip(centre - _SCENE_HALF_WIDTH * face_width, 0, width - 1))
+    right = int(_clip(centre + _SCENE_HALF_WIDTH * face_width, left + 1, width))
+    top = int(_clip(y0 - _SCENE_ABOVE * face_height, 0, height - 1))
+    bottom = int(_clip(y1 + _SCENE_BELOW * face_height, top + 1, height))
     return rgb[top:bottom, left:right], (x0 - left, y0 - top, x1 - left, y1 - top)
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    # np.clip on one number costs microseconds of array set-up; this is the same min and max.
+    return min(max(value, low), high)
 
 
 def _patch_size(pixels: int, scale: float) -> float:
@@ -321,7 +327,7 @@ def _channel_cumulative_counts(pixels8: np.ndarray) -> np.ndarray:
     Quantiles and clipped shares of 8-bit values read off these histograms cost a fraction of
     what sorting each channel does.
     """
-    return np.stack([np.cumsum(np.bincount(pixels8[:, c], minlength=256)) for c in range(3)])
+    return np.array([np.cumsum(np.bincount(pixels8[:, c], minlength=256)) for c in range(3)])
 
 
 def _channel_quantiles(cumulative: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
@@ -331,24 +337,23 @@ def _channel_quantiles(cumulative: np.ndarray, shares: tuple[float, ...]) -> np.
     if total == 0:
         return np.full(3 * len(shares), np.log(_FLOOR))
     ranks = [min(total - 1, int(share * total)) for share in shares]
-    values = np.stack([np.searchsorted(counts, ranks, side="right") for counts in cumulative], 1)
+    values = np.array([np.searchsorted(counts, ranks, side="right") for counts in cumulative]).T
     return _LOG_LINEAR8[values].reshape(-1)
 
 
-def _scene_chroma_percentiles(pixels8: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+def _scene_chroma_percentiles(pixels8: np.ndarray, luminance: np.ndarray) -> np.ndarray:
     """10th, 50th and 90th percentiles of log R/G and log B/G over the lit part of the scene.
 
-    ``pixels8`` are 8-bit sRGB and ``pixels`` the same in linear RGB. A coloured wall fills
+    ``pixels8`` are 8-bit sRGB and ``luminance`` their linear luminance. A coloured wall fills
     one end of the spread, a lamp's cast moves all of it.
     """
-    if len(pixels) < 50:
+    if len(pixels8) < 50:
         return np.zeros(6)
-    lit = pixels8[_luminance(pixels) > 0.02]
+    lit = select_rows(pixels8, luminance > 0.02)
     if len(lit) < 50:
         lit = pixels8
-    logs = _LOG_LINEAR8[lit]
-    chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=1)
-    return np.concatenate([_quantiles(chroma[:, i], (0.1, 0.5, 0.9)) for i in range(2)])
+    red, green, blue = _LOG_LINEAR8[lit].T
+    return np.concatenate([_quantiles(other - green, (0.1, 0.5, 0.9)) for other in (red, blue)])
 
 
 def _luminance(linear: np.ndarray) -> np.ndarray:
@@ -357,25 +362,24 @@ def _luminance(linear: np.ndarray) -> np.ndarray:
     return linear[..., 0] * LUMA[0] + linear[..., 1] * LUMA[1] + linear[..., 2] * LUMA[2]
 
 
-def _brightest_channel(rgb8: np.ndarray) -> np.ndarray:
-    # numpy reduces a last axis of 3 slowly; two element-wise maxima are several times faster.
-    return np.maximum(np.maximum(rgb8[..., 0], rgb8[..., 1]), rgb8[..., 2])
-
-
 def _quantiles(values: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
     """Nearest-rank quantiles, by one partial sort."""
     ranks = [min(len(values) - 1, int(share * len(values))) for share in shares]
     return np.partition(values, ranks)[ranks].astype(np.float64)
 
 
-def _log_colour(linear: np.ndarray) -> np.ndarray:
-    rgb = np.maximum(np.asarray(linear, dtype=np.float64), _FLOOR)
-    red, green, blue = rgb
-    return np.array([np.log(red / green), np.log(blue / green), np.log(_luminance(rgb))])
+def _log_colours(linear: list[np.ndarray]) -> np.ndarray:
+    """log R/G, log B/G, log Y of each colour in turn (all of them in one pass)."""
+    rgb = np.maximum(np.array(linear, dtype=np.float64), _FLOOR)
+    red, green, blue = rgb.T
+    return np.array([np.log(red / green), np.log(blue / green), np.log(_luminance(rgb))]).T.ravel()
 
 
-def _brightest_means(pixels: np.ndarray, shares: tuple[float, ...]) -> list[np.ndarray | None]:
-    """The mean of the brightest ``share`` of ``pixels``, for each share (one partial sort).
+def _brightest_means(
+    pixels: np.ndarray, luminance: np.ndarray, shares: tuple[float, ...]
+) -> list[np.ndarray | None]:
+    """The mean of the brightest ``share`` of ``pixels`` (whose linear luminance is
+    ``luminance``), for each share (one partial sort).
 
     Over the unclipped scene, 2 % is a white-patch (max-RGB) estimate that ignores highlights
     and 25 % one less led by a single white object.
@@ -383,15 +387,22 @@ def _brightest_means(pixels: np.ndarray, shares: tuple[float, ...]) -> list[np.n
     if len(pixels) < 30:
         return [None] * len(shares)
     counts = [max(1, int(share * len(pixels))) for share in shares]
-    order = np.argpartition(_luminance(pixels), sorted(len(pixels) - c for c in counts))
-    return [pixels[order[-count:]].mean(axis=0, dtype=np.float64) for count in counts]
+    order = np.argpartition(luminance, sorted(len(pixels) - c for c in counts))
+    # Summed channel by channel: numpy sums (N, 3) rows over N one row at a time.
+    channels = pixels.T
+    return [
+        np.take(channels, order[-count:], axis=1).sum(axis=1, dtype=np.float64) / count
+        for count in counts
+    ]
 
 
 def _grey_edge(scene: np.ndarray) -> np.ndarray:
     """Mean gradient size per channel: edges average to grey in most scenes (van de Weijer)."""
     height, width = scene.shape[:2]
-    dx = np.abs(scene[:, 1:] - scene[:, :-1]).sum(axis=(0, 1), dtype=np.float64)
-    dy = np.abs(scene[1:] - scene[:-1]).sum(axis=(0, 1), dtype=np.float64)
+    # Channel planes: numpy sums an (H, W, 3) array over H and W one pixel at a time.
+    planes = np.ascontiguousarray(scene.transpose(2, 0, 1))
+    dx = np.abs(planes[:, :, 1:] - planes[:, :, :-1]).sum(axis=(1, 2), dtype=np.float64)
+    dy = np.abs(planes[:, 1:] - planes[:, :-1]).sum(axis=(1, 2), dtype=np.float64)
     return (dx / max(height * (width - 1), 1) + dy / max((height - 1) * width, 1)) / 2
 
 
@@ -403,18 +414,19 @@ def _backdrop_and_clothing(
     height, width = scene.shape[:2]
     y1 = box[3] / stride
     border = max(1, int(round(0.06 * min(height, width))))
-    chin = int(np.clip(y1, border, height))
+    chin = int(_clip(y1, border, height))
     region = np.zeros((height, width), dtype=bool)
     region[:border, :] = True
     region[:chin, :border] = True
     region[:chin, -border:] = True
     region &= unclipped
-    backdrop = np.median(scene[region], axis=0) if region.sum() >= 30 else None
+    backdrop = median(select_rows(scene, region), axis=0) if region.sum() >= 30 else None
 
     region_unclipped = _clothing_region(unclipped, box, stride)
     if region_unclipped.size < 9:
         return backdrop, None, 0.0
-    clothing = _brightest_means(_clothing_region(scene, box, stride)[region_unclipped], (0.1,))[0]
+    pixels = select_rows(_clothing_region(scene, box, stride), region_unclipped)
+    clothing = _brightest_means(pixels, _luminance(pixels), (0.1,))[0]
     return backdrop, clothing, 1.0 - float(region_unclipped.mean())
 
 
@@ -451,7 +463,7 @@ def _confidence(features: np.ndarray) -> float:
             for name in references
         ]
     )
-    spread = float(np.sqrt(np.mean(np.sum((chroma - np.median(chroma, axis=0)) ** 2, axis=1))))
+    spread = float(np.sqrt(np.mean(np.sum((chroma - median(chroma, axis=0)) ** 2, axis=1))))
     # A clipped face or scene hides part of what the estimate reads.
     clipped = max(named["face_clipped"], named["scene_clipped"])
     return float(np.clip(np.exp(-((spread / 0.15) ** 2)) * (1.0 - clipped), 0.0, 1.0))

@@ -18,6 +18,7 @@ import numpy as np
 from chromamatch.colour import lab_to_linear_rgb, linear_rgb_to_lab, srgb_to_linear
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import Face
+from chromamatch.small_arrays import brightest_channel, median, select_rows
 
 REGIONS = ("cheeks", "forehead", "nose_bridge", "chin")
 
@@ -119,7 +120,7 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     rows, columns = np.nonzero(labels)
     region = labels[rows, columns].astype(np.int64) - 1
     pixels = rgb[rows * step + (y0 + step // 2), columns * step + (x0 + step // 2)]
-    keep = (pixels < _CLIPPED_8BIT).all(axis=1)
+    keep = brightest_channel(pixels) < _CLIPPED_8BIT
     linear = _SRGB8_TO_LINEAR[pixels]
     keep &= _luminance_ok(linear, region, keep)
     keep &= _chroma_ok(pixels, region, keep)
@@ -136,7 +137,7 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     kept_region = region[keep]
     counts = np.bincount(kept_region, minlength=len(REGIONS))
     return SkinSample(
-        linear_rgb=linear[keep],
+        linear_rgb=select_rows(linear, keep),
         mask=mask,
         region_counts={name: int(counts[i]) for i, name in enumerate(REGIONS)},
         regions=kept_region,
@@ -157,7 +158,7 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
     lab = linear_rgb_to_lab(sample.linear_rgb)
     cheeks = sample.regions == REGIONS.index("cheeks")
     if cheeks.sum() >= _MIN_CHEEK_PIXELS:
-        return lab_to_linear_rgb(np.median(lab[cheeks], axis=0))
+        return lab_to_linear_rgb(median(select_rows(lab, cheeks), axis=0))
     weights = np.where(cheeks, 1.0, _OTHER_REGION_WEIGHT)
     return lab_to_linear_rgb(np.array([_weighted_median(channel, weights) for channel in lab.T]))
 
@@ -201,7 +202,7 @@ def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:
         ys, xs, pixels = inside
         # The iris ring landmarks sit on the limbus; a small margin keeps its dark edge out.
         off_iris = np.hypot(xs - iris_centre[0], ys - iris_centre[1]) > iris_radius * 1.15
-        found.append(pixels[off_iris])
+        found.append(select_rows(pixels, off_iris))
     pixels = np.concatenate(found) if found else np.empty((0, 3), np.uint8)
     return _brightest_greyest(pixels)
 
@@ -250,11 +251,12 @@ def _region_labels(
     # Landmarks count from pixel edges; a cell stands for the centre of its block.
     centre = np.array(origin, dtype=np.float32) + step // 2 + 0.5
     landmarks = (face.landmarks[:, :2] - centre) / step
+    fixed = np.round(landmarks * 4).astype(np.int32)  # 2 bits of subpixel, for OpenCV
     ipd = _ipd(face) / step
     labels = np.zeros(shape, dtype=np.uint8)
 
     def polygon(indices, value, margin_ipd=0.0):
-        points = np.round(landmarks[list(indices)] * 4).astype(np.int32)  # 2 bits of subpixel
+        points = fixed[list(indices)]
         cv2.fillPoly(labels, [points], value, lineType=cv2.LINE_8, shift=2)
         if margin_ipd:
             thickness = max(1, round(2 * margin_ipd * ipd))
@@ -289,18 +291,18 @@ def _luminance_ok(linear: np.ndarray, region: np.ndarray, keep: np.ndarray) -> n
     for index in range(len(REGIONS)):
         members = keep & (region == index)
         if members.any():
-            medians[index] = float(np.median(luminance[members]))
+            medians[index] = float(median(luminance[members]))
     reference = medians.get(REGIONS.index("cheeks"))
     if reference is None and medians:
         reference = float(np.median(list(medians.values())))
     if not reference:  # nothing unclipped, or a black picture: no skin to compare with
         return ok
-    for index, median in medians.items():
-        if not _REGION_MEDIAN_RANGE[0] <= median / reference <= _REGION_MEDIAN_RANGE[1]:
+    for index, middle in medians.items():
+        if not _REGION_MEDIAN_RANGE[0] <= middle / reference <= _REGION_MEDIAN_RANGE[1]:
             continue
         members = region == index
         low, high = _REGION_LUMINANCE_RANGE
-        ok |= members & (luminance >= low * median) & (luminance <= high * median)
+        ok |= members & (luminance >= low * middle) & (luminance <= high * middle)
     return ok
 
 
@@ -309,12 +311,12 @@ def _chroma_ok(pixels: np.ndarray, region: np.ndarray, keep: np.ndarray) -> np.n
     candidates = np.flatnonzero(keep)
     if len(candidates) == 0:
         return keep
-    logs = _SRGB8_TO_LOG[pixels[candidates]]
-    chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=1)
+    logs = _SRGB8_TO_LOG[select_rows(pixels, keep)]
+    chroma = np.array([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]]).T
     cheeks = region[candidates] == REGIONS.index("cheeks")
-    basis = chroma[cheeks] if cheeks.sum() >= _MIN_CHEEK_PIXELS else chroma
-    centre = np.median(basis, axis=0)
-    spread = np.maximum(1.4826 * np.median(np.abs(basis - centre), axis=0), _MIN_CHROMA_SPREAD)
+    basis = select_rows(chroma, cheeks) if cheeks.sum() >= _MIN_CHEEK_PIXELS else chroma
+    centre = median(basis, axis=0)
+    spread = np.maximum(1.4826 * median(np.abs(basis - centre), axis=0), _MIN_CHROMA_SPREAD)
     distance = np.hypot(*((chroma - centre) / spread).T)
     ok = np.zeros_like(keep)
     ok[candidates[distance <= _CHROMA_SIGMAS]] = True
@@ -347,14 +349,16 @@ def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
     Both halves are relative to the pixels themselves: under a warm lamp the whites are warm
     too, and they are still the brightest, least saturated part of the eye or mouth.
     """
-    pixels = pixels[(pixels < _CLIPPED_8BIT).all(axis=1)]
+    pixels = select_rows(pixels, brightest_channel(pixels) < _CLIPPED_8BIT)
     if len(pixels) == 0:
         return np.empty((0, 3))
     linear = _SRGB8_TO_LINEAR[pixels]
     luminance = linear @ _LUMA
-    bright = linear[luminance >= np.median(luminance)]
-    saturation = (bright.max(axis=1) - bright.min(axis=1)) / (bright.max(axis=1) + 1e-6)
-    return bright[saturation <= np.median(saturation)]
+    bright = select_rows(linear, luminance >= median(luminance))
+    highest = brightest_channel(bright)
+    lowest = np.minimum(np.minimum(bright[:, 0], bright[:, 1]), bright[:, 2])
+    saturation = (highest - lowest) / (highest + 1e-6)
+    return select_rows(bright, saturation <= median(saturation))
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:

@@ -407,6 +407,29 @@ def test_it_refuses_a_grey_copy_of_a_real_face_but_not_the_face(face):
     assert load_image(encode(face, "JPEG", quality=90)).rgb.shape == (600, 600, 3)
 
 
+@pytest.mark.parametrize(
+    "coloured, pitch, refused",
+    [(99, 8, True), (100, 8, False), (100, 16, False)],
+    ids=["99-coloured", "100-coloured", "100-coloured-every-sixteenth"],
+)
+def test_it_refuses_a_grey_picture_with_under_one_percent_coloured_samples(
+    coloured, pitch, refused
+):
+    # A 400 px square is sampled every fourth pixel, 100 x 100 samples: a colour photo has at
+    # least 1 % of them coloured. At a pitch of 8 (offset 4) none falls on every sixteenth
+    # pixel, where a photo is looked at first; at 16 they all do.
+    pixels = np.full((400, 400, 3), 128, dtype=np.uint8)
+    rows, columns = np.divmod(np.arange(coloured), 25)
+    offset = 4 if pitch == 8 else 0
+    pixels[offset + pitch * rows, offset + pitch * columns] = (200, 80, 60)
+    data = encode(pixels, "PNG")
+
+    if refused:
+        assert refusal(data) == "grayscale_image"
+    else:
+        assert load_image(data).rgb.shape == (400, 400, 3)
+
+
 def test_it_refuses_a_picture_with_a_side_under_min_side():
     assert refusal(encode(quadrants(MIN_SIDE + 100, MIN_SIDE - 1), "PNG")) == "image_too_small"
     assert load_image(encode(quadrants(MIN_SIDE, MIN_SIDE), "PNG")).rgb.shape[:2] == (200, 200)
