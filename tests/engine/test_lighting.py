@@ -17,7 +17,15 @@ from chromamatch.lighting import (
     lighting_features,
     targets_from_gains,
 )
-from chromamatch.relight import lighting_gains, person_mask, relight
+from chromamatch.relight import (
+    dye_clothing,
+    lighting_gains,
+    linear_to_srgb8,
+    person_mask,
+    relight,
+    srgb8_to_linear,
+    white_clothing_mask,
+)
 from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
 
 
@@ -200,6 +208,23 @@ def test_it_takes_the_light_out_of_a_relit_face(held_out, light, tolerance):
     # Exposure is the light's luminance: a warm lamp at the same EV brightens the picture.
     light_ev = targets_from_gains(lighting_gains(light["cct_k"], light["tint"], light["ev"]))[2]
     assert abs(estimate.exposure_ev - light_ev) < 0.15
+
+
+@pytest.mark.parametrize(
+    "clothing_rgb", [(20, 30, 90), (200, 30, 40), (25, 25, 25), (240, 200, 40), (60, 160, 80)]
+)
+def test_what_a_person_wears_does_not_move_their_skin(held_out, clothing_rgb):
+    """Navy, red, black, yellow or green in place of the development photos' white shirts:
+    the shirt is no white reference in other people's selfies."""
+    full = held_out["full"]
+    face_bottom = find_faces(full).face.box[3]
+    shirt = white_clothing_mask(full, held_out["mask"], face_bottom)
+    assert shirt.mean() > 0.03  # there is a shirt to dye
+    dyed = _upload(linear_to_srgb8(dye_clothing(srgb8_to_linear(full), shirt, clothing_rgb)))
+    ita_as_shot, _ = _skin_ita(held_out["shot"], "learned")
+    ita, estimate = _skin_ita(dyed, "learned")
+    assert abs(ita - ita_as_shot) < 3
+    assert estimate.cast_strength < 0.15
 
 
 @pytest.mark.parametrize("method", ["learned", "rule"])
