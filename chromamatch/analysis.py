@@ -22,7 +22,12 @@ from chromamatch.palette import engine_palette, season_palette
 from chromamatch.quality import assess_quality
 from chromamatch.recommendations import recommendations
 from chromamatch.season import Colouring, Season, classify_season
-from chromamatch.skin_sampling import sample_skin, skin_debug_picture, skin_linear_rgb
+from chromamatch.skin_sampling import (
+    sample_skin,
+    skin_debug_picture,
+    skin_linear_rgb,
+    steady_skin_linear_rgb,
+)
 
 # A face narrower than this in the analysed copy is looked at again at a higher resolution
 # (a small face in a large frame), up to four times the usual analysis size. At 150 px the
@@ -41,6 +46,7 @@ class Measurement:
     face: Face
     season: Season
     skin_lab: np.ndarray
+    colouring: Colouring | None = None
     skin_debug: np.ndarray | None = field(default=None, repr=False)
 
 
@@ -70,16 +76,17 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
     if hair is None:
         warnings.append("hair_not_visible")
     shape = face_shape(face)
-    season = classify_season(
-        Colouring(
-            skin_lab=skin_lab,
-            undertone=undertone.label,
-            hue_deviation=undertone.hue_deviation,
-            chroma_deviation=undertone.chroma_deviation,
-            eye_lab=eyes.lab if eyes else None,
-            hair_lab=hair.lab if hair else None,
-        )
+    colouring = Colouring(
+        skin_lab=skin_lab,
+        undertone=undertone.label,
+        hue_deviation=undertone.hue_deviation,
+        chroma_deviation=undertone.chroma_deviation,
+        eye_lab=eyes.lab if eyes else None,
+        hair_lab=hair.lab if hair else None,
+        steady_skin_lab=_steady_skin_lab(skin, lighting),
+        hair_coverage=hair.coverage if hair else 0.0,
     )
+    season = classify_season(colouring)
     advice = recommendations(
         season=season,
         skin=skin_tone,
@@ -124,8 +131,17 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         face=face,
         season=season,
         skin_lab=skin_lab,
+        colouring=colouring,
         skin_debug=skin_debug_picture(rgb, skin) if debug else None,
     )
+
+
+def _steady_skin_lab(skin, lighting) -> np.ndarray | None:
+    """The forehead and nose bridge's CIELAB under daylight, for the season; None if hidden."""
+    steady = steady_skin_linear_rgb(skin)
+    if steady is None:
+        return None
+    return colour.linear_rgb_to_lab(correct_linear_rgb(steady, lighting))
 
 
 def locate_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:

@@ -7,8 +7,8 @@ the studio or window light leaves a glint. So the pixels read are those of the r
 0.4 and 0.85 iris radii, inside the eyelid contour, unclipped, neither far darker (pupil edge,
 lash shadow) nor far brighter (glint) than the ring's own median. The iris's colour is in its
 brighter half: the darker half is crypts and the shadow of the upper lid, grey in any eye.
-Both eyes are pooled, the light of the photo is divided out, and the label is read from the
-CIELAB lightness, chroma and hue.
+Both eyes are pooled, the light of the photo is divided out (at the light's own exposure:
+``correct_feature_rgb``), and the label is read from the CIELAB lightness, chroma and hue.
 
 Irises photograph dark and nearly grey: over the development faces, blue and green irises have
 a chroma of 2-6, brown ones 4-11, and most labels turn on a few units of a* and b*. The label
@@ -23,7 +23,7 @@ import numpy as np
 
 from chromamatch.colour import lab_to_hex, linear_rgb_to_lab
 from chromamatch.face_landmarks import Face
-from chromamatch.lighting import LightingEstimate, correct_linear_rgb
+from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import srgb8_to_linear
 
 LABELS = ("dark brown", "brown", "amber", "hazel", "green", "blue", "grey")
@@ -76,13 +76,13 @@ def eye_colour(rgb: np.ndarray, face: Face, lighting: LightingEstimate) -> EyeCo
     pooled = np.concatenate(eyes) if eyes else np.empty((0, 3))
     if len(pooled) < _MIN_PIXELS:
         return None
-    lab = linear_rgb_to_lab(correct_linear_rgb(_brighter_half_median(pooled), lighting))
+    lab = linear_rgb_to_lab(correct_feature_rgb(_brighter_half_median(pooled), lighting))
     label, margin = eye_label(lab)
     # Two eyes that disagree (one in shadow, a misplaced rim) make the colour less certain;
     # so does a ring of few pixels and a colour close to the edge of its label.
     if len(eyes) == 2:
         left, right = (
-            linear_rgb_to_lab(correct_linear_rgb(_brighter_half_median(e), lighting)) for e in eyes
+            linear_rgb_to_lab(correct_feature_rgb(_brighter_half_median(e), lighting)) for e in eyes
         )
         agreement = float(np.exp(-np.linalg.norm(left - right) / 8.0))
     else:
@@ -90,6 +90,22 @@ def eye_colour(rgb: np.ndarray, face: Face, lighting: LightingEstimate) -> EyeCo
     coverage = min(1.0, len(pooled) / 400)
     confidence = agreement * (0.5 + 0.5 * coverage) * (0.4 + 0.6 * margin)
     return EyeColour(lab=lab, hex=lab_to_hex(lab), label=label, confidence=float(confidence))
+
+
+def correct_feature_rgb(linear_rgb: np.ndarray, lighting: LightingEstimate) -> np.ndarray:
+    """Linear RGB of an iris or of hair (..., 3) as under D65 at a normal exposure.
+
+    ``lighting.gains`` are fitted to the skin sample, and where bright skin clipped the sample
+    keeps only its darker part, so the gains also carry that shift (LightingEstimate): right
+    for the skin, too dark for everything else. Irises and hair take the light's own exposure
+    (``exposure_ev``) with the gains' colour. On relit copies of the London portraits under warm
+    or over-exposed light the skin's gains read irises 1-5 L* too light (rms 4.0 L*) and hair
+    2.8 L*; at the light's exposure both are within 1.0-1.1 L* (bench/season_stability.py).
+    Photos as shot, without a cast or exposure error, are unchanged.
+    """
+    gains = np.asarray(lighting.gains, dtype=np.float64)
+    gains = gains * 2.0**lighting.exposure_ev / float(_LUMA @ gains)
+    return np.clip(np.asarray(linear_rgb, dtype=np.float64) / gains, 0.0, 1.0)
 
 
 def eye_label(lab: np.ndarray) -> tuple[str, float]:

@@ -17,9 +17,11 @@ Within that band a pixel counts as hair when it is
 With fewer hair pixels than a tenth of the face's area the answer is None (the caller warns
 ``hair_not_visible``), never a guess. The colour is the mean of the hair pixels between the
 10th and 50th luminance percentile: the hair's body colour, without the glints that make
-short black hair look grey and without the deepest shadow. The light of the photo is then
-divided out, and the label is read from CIELAB. Thresholds were set on the development faces
-as shot (studio light, normal exposure), the colours the lighting correction aims at.
+short black hair look grey and without the deepest shadow; clipped hair pixels count in that
+ranking as the brightest. The light of the photo is then divided out at the light's own
+exposure (eye_colour.correct_feature_rgb), and the label is read from CIELAB. Thresholds were
+set on the development faces as shot (studio light, normal exposure), the colours the lighting
+correction aims at.
 """
 
 from dataclasses import dataclass
@@ -28,9 +30,10 @@ import cv2
 import numpy as np
 
 from chromamatch.colour import lab_to_hex, linear_rgb_to_lab
+from chromamatch.eye_colour import correct_feature_rgb
 from chromamatch.face_landmarks import Face
 from chromamatch.face_shape import HAIRLINE_STRETCH
-from chromamatch.lighting import LightingEstimate, correct_linear_rgb
+from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import person_mask as segment_person
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
@@ -83,6 +86,9 @@ class HairColour:
     hex: str
     label: str  # one of LABELS
     confidence: float  # 0..1
+    # Hair pixels found, as a share of the face's area (MIN_HAIR_SHARE and up): how much hair
+    # the colour was read from. Close-cropped hair barely above the threshold is partly scalp.
+    coverage: float = 1.0
 
     def as_dict(self) -> dict:
         return {"hex": self.hex, "label": self.label, "confidence": round(self.confidence, 2)}
@@ -106,17 +112,29 @@ def hair_colour(
         person_mask = _segment_small(rgb)
     if skin_rgb is None:
         skin_rgb = skin_linear_rgb(sample_skin(rgb, face))
-    pixels, share = hair_linear_rgb(rgb, face, person_mask, skin_rgb, lighting)
+    pixels, share, clipped = hair_linear_rgb(rgb, face, person_mask, skin_rgb, lighting)
     if share < MIN_HAIR_SHARE:
         return None
+    # Clipped hair (light hair under a bright or strongly coloured light) is the brightest
+    # hair: it still counts in the ranking, so that losing it does not move the body darker
+    # (a light blonde under a 3000 K lamp: 7 L* darker without it, 2 with it). At most as many
+    # as the hair measured, which keeps both percentiles on measured pixels.
+    luminance = np.sort(pixels @ _LUMA)
+    ranked = np.concatenate([luminance, np.full(min(clipped, len(luminance)), np.inf)])
+    low, high = (ranked[int(p / 100 * (len(ranked) - 1))] for p in _BODY_PERCENTILES)
     luminance = pixels @ _LUMA
-    low, high = np.percentile(luminance, _BODY_PERCENTILES)
     body = pixels[(luminance >= low) & (luminance <= high)].mean(axis=0, dtype=np.float64)
-    lab = linear_rgb_to_lab(correct_linear_rgb(body, lighting))
+    lab = linear_rgb_to_lab(correct_feature_rgb(body, lighting))
     label, margin = hair_label(lab)
-    coverage = min(1.0, share / (3 * MIN_HAIR_SHARE))
-    confidence = (0.4 + 0.6 * margin) * (0.5 + 0.5 * coverage)
-    return HairColour(lab=lab, hex=lab_to_hex(lab), label=label, confidence=float(confidence))
+    seen = min(1.0, share / (3 * MIN_HAIR_SHARE))
+    confidence = (0.4 + 0.6 * margin) * (0.5 + 0.5 * seen)
+    return HairColour(
+        lab=lab,
+        hex=lab_to_hex(lab),
+        label=label,
+        confidence=float(confidence),
+        coverage=float(share),
+    )
 
 
 def hair_label(lab: np.ndarray) -> tuple[str, float]:
@@ -152,8 +170,9 @@ def hair_linear_rgb(
     person_mask: np.ndarray,
     skin_rgb: np.ndarray,
     lighting: LightingEstimate,
-) -> tuple[np.ndarray, float]:
-    """Linear RGB (N, 3) of the hair pixels at the working scale, and their share of the face."""
+) -> tuple[np.ndarray, float, int]:
+    """Linear RGB (N, 3) of the hair pixels at the working scale, their share of the face, and
+    how many more textured pixels in the hair's band clipped (their colour is unknown)."""
     landmarks = face.landmarks[:, :2].astype(np.float64)
     eyes = (landmarks[_RIGHT_IRIS] + landmarks[_LEFT_IRIS]) / 2
     across = landmarks[_LEFT_IRIS] - landmarks[_RIGHT_IRIS]
@@ -217,7 +236,12 @@ def hair_linear_rgb(
         )
     x, y = outline.T
     face_area = 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1))) / step**2
-    return linear.reshape(-1, 3)[candidates[hair]], float(hair.sum() / max(face_area, 1.0))
+    clipped = int((in_search & ~in_face & person & ~unclipped & (texture >= _MIN_TEXTURE)).sum())
+    return (
+        linear.reshape(-1, 3)[candidates[hair]],
+        float(hair.sum() / max(face_area, 1.0)),
+        clipped,
+    )
 
 
 def _segment_small(rgb: np.ndarray) -> np.ndarray:

@@ -9,63 +9,90 @@ most, warm autumn an autumn whose warmth does, and so on. So each season is a pr
 direction here (the leading axis at full weight, the family's other two at half) and a person
 takes the season whose prototype their axes point along most. In words: the family is the
 corner whose signs the person's axes share (when no corner matches, the weakest axis gives
-way), and the season is the family's strongest axis.
+way), and the season is the family's strongest axis. This is the twelve-season system's own
+"dominant characteristic, then the family it leans to" read as a distance in the normalised
+axis space, with no sequential thresholds.
 
 Each axis is a weighted mean of measurements, each first made a z-score against population
-constants, squashed smoothly into -1..+1 by tanh; the decision is a dot product, so a small
-change in a measurement moves the scores a little. The confidence comes from the margin
-between the winner and the runner-up, small where a person lies between two seasons.
+constants (median and spread over the development photos), squashed smoothly into -1..+1 by
+tanh; the decision is a dot product, so a small change in a measurement moves the scores a
+little. The confidence comes from the margin between the winner and the runner-up, small where
+a person lies between two seasons.
+
+Stability (docs/season.md, bench/season_stability.py): the inputs are read where they repeat
+best between photos of one person. Skin hue and chroma come from the forehead and nose bridge,
+which a smile does not flush or lift; hair counts in proportion to how much of it shows;
+irises and hair are corrected at the light's own exposure; each axis leans on its steadiest
+measurements, and temperature, the least repeatable axis, counts less in the decision. What is
+left is the photo-to-photo noise of the skin itself (0.13-0.26 of the spread between people
+per photo, twice that under other lights), which with twelve seasons of comparable size
+changes about three people in ten between a neutral and a smiling photo.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from chromamatch import tone
+
 # --- Population constants: (centre, spread) of each measurement over a varied set of people.
-# Measured on the 156 development photos (78 people, neutral and smiling): skin from part 1's
-# corrected skin Lab and tone.undertone(); eyes and hair from a plain iris-annulus and
-# above-the-forehead sampler with the same lighting correction. Recalibrate them (median and
-# standard deviation of each feature) when the eye and hair measurements change.
-SKIN_LIGHTNESS = (62.8, 8.2)  # L*
-# tone.undertone() deviations are already in standard deviations, but relative to the
-# as-shot reference skins; corrected skins sit a little yellower and duller than those.
-SKIN_HUE_DEVIATION = (0.5, 1.0)
-SKIN_CHROMA_DEVIATION = (-0.5, 0.9)
-HAIR_LIGHTNESS = (36.0, 16.0)  # L*
+# Median and standard deviation over the 156 development photos (78 people, neutral and
+# smiling), with the engine's own measurements: ``python bench/season_stability.py collect``
+# then ``calibrate`` prints them. Recalibrate whenever a measurement changes: stale centres
+# tilt the whole population towards a few seasons (constants from an earlier hair sampler
+# put 31 % of the set in bright winter and 4 % in the autumns).
+SKIN_LIGHTNESS = (65.2, 12.2)  # L* of the cheeks (part 1's skin)
+# tone.undertone() deviations (in standard deviations of the reference skins) of the steady
+# skin, forehead and nose bridge (skin_sampling.steady_skin_linear_rgb), and of the cheeks,
+# which stand in when the forehead and nose are hidden.
+STEADY_HUE_DEVIATION = (0.05, 0.96)
+STEADY_CHROMA_DEVIATION = (-0.29, 0.92)
+SKIN_HUE_DEVIATION = (-0.04, 1.01)
+SKIN_CHROMA_DEVIATION = (-0.22, 0.93)
+HAIR_LIGHTNESS = (16.4, 9.5)  # L*
 # Hair warmth is a* + b* above what hair of that lightness has (lighter hair is yellower):
 # golden and red hair are warm, ash and black-brown are not.
-HAIR_WARMTH_FIT = (0.19, 3.8)  # expected a* + b* = slope * L* + intercept
-HAIR_WARMTH = (0.0, 5.5)
-EYE_LIGHTNESS = (26.5, 7.0)  # L*
-EYE_CHROMA = (4.2, 2.6)  # C*ab
-EYE_WARMTH = (2.6, 4.0)  # b*: amber, hazel and brown irises yellow, blue and grey ones blue
+HAIR_WARMTH_FIT = (0.38, -1.88)  # expected a* + b* = slope * L* + intercept
+HAIR_WARMTH = (0.1, 2.24)
+EYE_LIGHTNESS = (27.3, 9.7)  # L*
+EYE_CHROMA = (4.66, 2.93)  # C*ab
+EYE_WARMTH = (2.44, 4.18)  # b*: amber, hazel and brown irises yellow, blue and grey ones blue
 # Contrast is the darkness of hair and eyes relative to the skin, (L_skin - L_feature) /
 # L_skin, so that dark skin with black hair is not read as low contrast only because both are
 # dark.
-HAIR_CONTRAST = (0.35, 0.28)
-EYE_CONTRAST = (0.57, 0.11)
+HAIR_CONTRAST = (0.73, 0.165)
+EYE_CONTRAST = (0.568, 0.125)
 
-# How much each measurement counts on its axis. Skin is the most reliable, but its hue also
-# moves most between photos of one person (0.7 of its population spread between a neutral and
-# a smiling photo, against 0.45 for hair and 0.25 for eye warmth), so hair and eyes, which
-# colour analysts read for warmth as well, carry more than half of it.
-TEMPERATURE_WEIGHTS = {"skin_hue": 0.4, "hair_warmth": 0.3, "eye_warmth": 0.3}
-VALUE_WEIGHTS = {"skin_lightness": 0.5, "hair_lightness": 0.3, "eye_lightness": 0.2}
+# How much each measurement counts on its axis: more for the measurements that repeat best
+# between a person's neutral and smiling photos and under other lights. Per photo, as a share
+# of the spread between people (bench/season_stability.py): hair lightness 0.08 and contrast
+# 0.10, skin lightness 0.13, steady skin chroma 0.18, eye lightness, chroma and contrast
+# 0.2-0.25, and for warmth eyes 0.19 (0.26 relit), steady skin hue 0.26 (0.47 relit) and hair
+# 0.12 (0.76 relit: dark hair's colour barely survives a strong cast).
+TEMPERATURE_WEIGHTS = {"skin_hue": 0.4, "hair_warmth": 0.2, "eye_warmth": 0.4}
+VALUE_WEIGHTS = {"skin_lightness": 0.6, "hair_lightness": 0.3, "eye_lightness": 0.1}
 # Hair is left out of chroma: in hair, colourfulness is what golden or red against ash means,
 # and it already counts as warmth.
-CHROMA_WEIGHTS = {"skin_chroma": 0.6, "eye_chroma": 0.4}
-CONTRAST_WEIGHTS = {"hair_contrast": 0.6, "eye_contrast": 0.4}
+CHROMA_WEIGHTS = {"skin_chroma": 0.7, "eye_chroma": 0.3}
+CONTRAST_WEIGHTS = {"hair_contrast": 0.7, "eye_contrast": 0.3}
+# Close-cropped hair barely above hair_colour.MIN_HAIR_SHARE is read partly from the scalp,
+# and the same person's other photo may show none: hair counts from nothing at the first share
+# of the face to fully at the second, so that its coming and going moves no axis by a jump
+# (two people of the set changed season on that alone; all three such people now keep it).
+HAIR_COVERAGE_RAMP = (0.10, 0.20)
 # A weighted mean of z-scores spreads less than one z-score; dividing by this (the spread of
 # the weighted mean over the calibration set) brings each axis back to unit spread before tanh.
-AXIS_SPREAD = {"temperature": 0.65, "value": 0.7, "chroma": 0.72, "contrast": 0.8}
+AXIS_SPREAD = {"temperature": 0.59, "value": 0.88, "chroma": 0.81, "contrast": 0.79}
 # Clarity, the third season scale, is chroma with some contrast: bright seasons are both
 # saturated and high contrast, soft ones muted and blended.
 CLARITY_CONTRAST_SHARE = 0.35
-# Temperature is the least repeatable axis (skin hue moves most between photos), so it counts a
-# little less in the decision: a person who is only slightly warm or cool is placed by value
-# and clarity, as the twelve-season system places near-neutral people in its light, deep,
-# bright and soft seasons.
-DECISION_WEIGHTS = {"temperature": 0.8, "value": 1.0, "clarity": 1.0}
+# Temperature repeats worst (per photo 0.26 of its spread between a neutral and a smiling
+# photo, against 0.13-0.16 for value and clarity; 0.56 under other lights, against 0.11-0.3),
+# so it counts less in the decision: a person who is only slightly warm or cool is placed by
+# value and clarity, as the twelve-season system places near-neutral people in its light,
+# deep, bright and soft seasons. Lower weights steady the label a little more (0.6: +0.015)
+# but leave the warm and cool seasons to few people.
+DECISION_WEIGHTS = {"temperature": 0.7, "value": 1.0, "clarity": 1.0}
 # Prototype weights: the leading axis counts fully, the family's other two axes this much.
 # Any value between 0 and 1 gives the same winners (see the module docstring); it only sets
 # how the margin, and so the confidence, grows.
@@ -73,7 +100,7 @@ SUPPORT_WEIGHT = 0.5
 # Confidence is 0.5 + 0.5 tanh(margin / CONFIDENCE_MARGIN): 0.5 on a tie between two seasons.
 # The scale was fitted so that confidence is about the share of re-measurements that keep the
 # label, with re-measurement noise as large as between a person's neutral and smiling photos.
-CONFIDENCE_MARGIN = 0.18
+CONFIDENCE_MARGIN = 0.16
 
 FAMILY_CORNERS = {  # signs of (temperature, value, clarity)
     "spring": (1, 1, 1),
@@ -119,6 +146,11 @@ class Colouring:
     chroma_deviation: float  # from tone.undertone(): + more saturated (in SDs)
     eye_lab: np.ndarray | None
     hair_lab: np.ndarray | None
+    # CIELAB of the forehead and nose bridge (skin_sampling.steady_skin_linear_rgb, corrected
+    # like skin_lab); None when they are hidden, and the cheeks' deviations stand in.
+    steady_skin_lab: np.ndarray | None = None
+    # hair_colour.HairColour.coverage: hair pixels as a share of the face's area.
+    hair_coverage: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -144,17 +176,8 @@ class Season:
 def classify_season(colouring: Colouring) -> Season:
     """The season whose prototype the person's temperature, value and clarity match best."""
     features = _features(colouring)
-    axes = {
-        "temperature": _axis(features, TEMPERATURE_WEIGHTS, "temperature"),
-        "value": _axis(features, VALUE_WEIGHTS, "value"),
-        "chroma": _axis(features, CHROMA_WEIGHTS, "chroma"),
-        "contrast": _axis(features, CONTRAST_WEIGHTS, "contrast"),
-    }
-    axes["clarity"] = (1 - CLARITY_CONTRAST_SHARE) * axes["chroma"] + (
-        CLARITY_CONTRAST_SHARE * axes["contrast"]
-    )
-    point = np.array([DECISION_WEIGHTS[axis] * axes[axis] for axis in _AXIS_INDEX])
-    scores = _PROTOTYPES @ point
+    axes = _axes(features, _trust(colouring))
+    scores = _scores(axes)
     order = np.argsort(scores)[::-1]
     best, second = SEASONS[order[0]], SEASONS[order[1]]
     margin = float(scores[order[0]] - scores[order[1]])
@@ -169,13 +192,34 @@ def classify_season(colouring: Colouring) -> Season:
     )
 
 
+def _axes(features: dict[str, float], trust: dict[str, float]) -> dict[str, float]:
+    """Temperature, value, chroma, contrast and clarity, each about -1..+1."""
+    axes = {
+        "temperature": _axis(features, TEMPERATURE_WEIGHTS, "temperature", trust),
+        "value": _axis(features, VALUE_WEIGHTS, "value", trust),
+        "chroma": _axis(features, CHROMA_WEIGHTS, "chroma", trust),
+        "contrast": _axis(features, CONTRAST_WEIGHTS, "contrast", trust),
+    }
+    axes["clarity"] = (1 - CLARITY_CONTRAST_SHARE) * axes["chroma"] + (
+        CLARITY_CONTRAST_SHARE * axes["contrast"]
+    )
+    return axes
+
+
+def _scores(axes: dict[str, float]) -> np.ndarray:
+    """Each season's score (in SEASONS order): its prototype against the weighted axes."""
+    point = np.array([DECISION_WEIGHTS[axis] * axes[axis] for axis in _AXIS_INDEX])
+    return _PROTOTYPES @ point
+
+
 def _features(colouring: Colouring) -> dict[str, float]:
     """Each measurement as a z-score against the population constants above."""
     skin_lightness = float(colouring.skin_lab[0])
+    hue, chroma = _skin_deviations(colouring)
     features = {
         "skin_lightness": _z(skin_lightness, SKIN_LIGHTNESS),
-        "skin_hue": _z(colouring.hue_deviation, SKIN_HUE_DEVIATION),
-        "skin_chroma": _z(colouring.chroma_deviation, SKIN_CHROMA_DEVIATION),
+        "skin_hue": hue,
+        "skin_chroma": chroma,
     }
     if colouring.hair_lab is not None:
         lightness, a, b = (float(v) for v in colouring.hair_lab)
@@ -192,6 +236,27 @@ def _features(colouring: Colouring) -> dict[str, float]:
     return features
 
 
+def _skin_deviations(colouring: Colouring) -> tuple[float, float]:
+    """z-scores of the skin's hue and chroma deviation: the steady skin's, else the cheeks'."""
+    if colouring.steady_skin_lab is not None:
+        steady = tone.undertone(colouring.steady_skin_lab)
+        return (
+            _z(steady.hue_deviation, STEADY_HUE_DEVIATION),
+            _z(steady.chroma_deviation, STEADY_CHROMA_DEVIATION),
+        )
+    return (
+        _z(colouring.hue_deviation, SKIN_HUE_DEVIATION),
+        _z(colouring.chroma_deviation, SKIN_CHROMA_DEVIATION),
+    )
+
+
+def _trust(colouring: Colouring) -> dict[str, float]:
+    """How much of its weight each source keeps: hair fades in with its coverage."""
+    low, high = HAIR_COVERAGE_RAMP
+    hair = float(np.clip((colouring.hair_coverage - low) / (high - low), 0.0, 1.0))
+    return {"hair": hair if colouring.hair_lab is not None else 0.0}
+
+
 def _z(value: float, centre_and_spread: tuple[float, float]) -> float:
     centre, spread = centre_and_spread
     return (float(value) - centre) / spread
@@ -201,16 +266,23 @@ def _relative_darkness(skin_lightness: float, feature_lightness: float) -> float
     return (skin_lightness - feature_lightness) / max(skin_lightness, 1.0)
 
 
-def _axis(features: dict[str, float], weights: dict[str, float], name: str) -> float:
+def _axis(
+    features: dict[str, float], weights: dict[str, float], name: str, trust: dict[str, float]
+) -> float:
     """The weighted mean of the measurements present, squashed smoothly into -1..+1.
 
-    Without hair or eyes the remaining measurements carry the axis alone; without any (contrast
-    with neither hair nor eyes) the axis is 0, which favours no season.
+    A measurement's weight is scaled by the trust in its source (hair: by its coverage), and
+    the others carry the rest, so a source fading out moves the axis smoothly. Without any
+    measurement (contrast with neither hair nor eyes) the axis is 0, which favours no season.
     """
-    present = {key: weight for key, weight in weights.items() if key in features}
-    if not present:
-        return 0.0
+    present = {
+        key: weight * trust.get(key.split("_")[0], 1.0)
+        for key, weight in weights.items()
+        if key in features
+    }
     total = sum(present.values())
+    if total <= 0:
+        return 0.0
     mean = sum(features[key] * weight for key, weight in present.items()) / total
     return float(np.tanh(mean / AXIS_SPREAD[name]))
 
@@ -256,16 +328,19 @@ def _evidence(
     axis: str, axes: dict[str, float], colouring: Colouring, features: dict[str, float]
 ) -> str:
     skin_lightness = float(colouring.skin_lab[0])
-    hair, eyes = colouring.hair_lab, colouring.eye_lab
+    hair = colouring.hair_lab if _trust(colouring)["hair"] > 0 else None
+    eyes = colouring.eye_lab
+    skin = "forehead and nose skin" if colouring.steady_skin_lab is not None else "skin"
     if axis == "temperature":
-        direction = "yellower" if colouring.hue_deviation >= 0 else "redder"
-        items = [
-            f"skin hue {abs(colouring.hue_deviation):.1f} SD {direction} than usual for its "
-            f"lightness, {colouring.undertone} undertone"
-        ]
+        hue = features["skin_hue"]
+        direction = "yellower" if hue >= 0 else "redder"
+        items = [f"{skin} hue {abs(hue):.1f} SD {direction} than usual for its lightness"]
         if hair is not None:
-            tint = "golden or red" if features["hair_warmth"] > 0 else "ash"
-            items.append(f"{tint} hair (a* {hair[1]:.0f}, b* {hair[2]:.0f})")
+            # Warmth of hair is judged against hair of its lightness (lighter hair is yellower).
+            tint = "warmer" if features["hair_warmth"] > 0 else "more ash"
+            items.append(
+                f"hair {tint} than usual for its lightness (a* {hair[1]:.0f}, b* {hair[2]:.0f})"
+            )
         if eyes is not None:
             items.append(f"eyes b* {eyes[2]:+.0f}")
         return ", ".join(items)
@@ -276,10 +351,9 @@ def _evidence(
         if eyes is not None:
             items.append(f"eyes L* {eyes[0]:.0f}")
         return ", ".join(items)
-    direction = "above" if colouring.chroma_deviation >= 0 else "below"
-    items = [
-        f"skin chroma {abs(colouring.chroma_deviation):.1f} SD {direction} usual for its lightness"
-    ]
+    chroma = features["skin_chroma"]
+    direction = "above" if chroma >= 0 else "below"
+    items = [f"{skin} chroma {abs(chroma):.1f} SD {direction} usual for its lightness"]
     if eyes is not None:
         items.append(f"eyes C* {np.hypot(eyes[1], eyes[2]):.0f}")
     if hair is not None or eyes is not None:

@@ -80,6 +80,11 @@ _SAMPLES_PER_IPD = 50
 _MIN_CHEEK_PIXELS = 150
 # Weight of a non-cheek pixel in that fallback summary (the reference is measured on cheeks).
 _OTHER_REGION_WEIGHT = 0.25
+# The regions of the steady skin reading, and the fewest pixels each needs to count (the
+# development portraits keep 200-1400 forehead and 30-220 nose-bridge pixels, a fringe or
+# glasses none).
+_STEADY_REGIONS = ("forehead", "nose_bridge")
+_MIN_STEADY_PIXELS = 30
 
 _NO_SKIN_MESSAGE = (
     "No bare skin could be seen on the face. Use a photo with your cheeks uncovered, in even light."
@@ -155,6 +160,28 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
         return lab_to_linear_rgb(np.median(lab[cheeks], axis=0))
     weights = np.where(cheeks, 1.0, _OTHER_REGION_WEIGHT)
     return lab_to_linear_rgb(np.array([_weighted_median(channel, weights) for channel in lab.T]))
+
+
+def steady_skin_linear_rgb(sample: SkinSample) -> np.ndarray | None:
+    """The skin of the forehead and nose bridge, which expressions change least; or None.
+
+    A smile lifts and flushes the cheeks: between the neutral and smiling photos of the London
+    set the cheeks' CIELAB hue moves by 0.40 of its spread over people, the forehead's and
+    nose bridge's by 0.24 (bench/season_stability.py). The season reads skin hue and chroma
+    here; ``skin_linear_rgb`` (the cheeks, where the references are measured) stays the
+    reported skin. Each region's median per CIELAB channel, as there, then the mean of the
+    regions seen: pooling their pixels would let the share of forehead against nose, which
+    differ in hue, move the reading (0.33 instead of 0.24). None when both are hidden (a
+    fringe over the forehead and glasses over the nose).
+    """
+    medians = []
+    for region in _STEADY_REGIONS:
+        pixels = sample.linear_rgb[sample.regions == REGIONS.index(region)]
+        if len(pixels) >= _MIN_STEADY_PIXELS:
+            medians.append(np.median(linear_rgb_to_lab(pixels), axis=0))
+    if not medians:
+        return None
+    return lab_to_linear_rgb(np.mean(medians, axis=0))
 
 
 def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:

@@ -14,6 +14,7 @@ from chromamatch.skin_sampling import (
     sclera_linear_rgb,
     skin_debug_picture,
     skin_linear_rgb,
+    steady_skin_linear_rgb,
     teeth_linear_rgb,
 )
 
@@ -125,3 +126,32 @@ def test_it_summarises_the_cheeks_by_their_median_in_cielab_as_the_reference_doe
     expected = np.median(linear_rgb_to_lab(linear[:300]), axis=0)
     assert lab == pytest.approx(expected, abs=1e-6)
     assert not np.allclose(lab, linear_rgb_to_lab(np.median(linear[:300], axis=0)), atol=0.1)
+
+
+def test_it_reads_steady_skin_from_the_forehead_and_nose_bridge_region_by_region():
+    rng = np.random.default_rng(5)
+
+    def patch(colour, count):
+        return np.asarray(colour) * rng.uniform(0.8, 1.0, (count, 1))
+
+    cheeks, forehead = patch([0.5, 0.25, 0.15], 300), patch([0.45, 0.3, 0.2], 500)
+    nose = patch([0.4, 0.3, 0.22], 60)
+    linear = np.concatenate([cheeks, forehead, nose])
+    regions = np.repeat(
+        [REGIONS.index(r) for r in ("cheeks", "forehead", "nose_bridge")], [300, 500, 60]
+    )
+    sample = SkinSample(linear, np.zeros((2, 2), bool), {}, regions)
+
+    lab = linear_rgb_to_lab(steady_skin_linear_rgb(sample))
+
+    # The mean of each region's median, so a larger forehead does not outweigh the nose.
+    per_region = [np.median(linear_rgb_to_lab(part), axis=0) for part in (forehead, nose)]
+    assert lab == pytest.approx(np.mean(per_region, axis=0), abs=1e-6)
+
+
+def test_it_has_no_steady_skin_when_forehead_and_nose_are_hidden():
+    linear = np.full((300, 3), 0.3)
+    regions = np.full(300, REGIONS.index("cheeks"))
+    sample = SkinSample(linear, np.zeros((2, 2), bool), {}, regions)
+
+    assert steady_skin_linear_rgb(sample) is None
