@@ -41,6 +41,7 @@ from chromamatch.lighting import (  # noqa: E402
     targets_from_gains,
 )
 from chromamatch.lighting_training import (  # noqa: E402
+    OWN_LIGHT,
     load_as_analysed,
     photo_lights,
     prepare_photo,
@@ -65,8 +66,7 @@ def framed(full: np.ndarray, variant: str) -> np.ndarray:
 
 def dyed(prepared, rng: np.random.Generator) -> np.ndarray:
     """The photo as shot with its white shirt dyed a random colour, loaded as an upload is."""
-    daylight = {"cct_k": 6504.0, "tint": 0.0, "ev": 0.0, "wall_rgb": None}
-    return relit_upload(prepared, daylight | {"clothing_rgb": random_clothing_colour(rng)}, 92)
+    return relit_upload(prepared, OWN_LIGHT | {"clothing_rgb": random_clothing_colour(rng)}, 92)
 
 
 def measure(photos, copies: int) -> list[dict]:
