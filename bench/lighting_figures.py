@@ -8,7 +8,8 @@ engine's own steps run on every copy: find_faces, sample_skin, estimate_lighting
 rule-based), correct_linear_rgb of skin_linear_rgb, CIELAB, ITA. The photos as shot (neutral
 and smiling) go through the same steps, and so does each neutral photo framed otherwise as
 chromamatch.evaluation.format_variants frames it (shrunk to 480 px; pasted small into a 12 MP
-frame of its backdrop colour, loaded as analysis.measure loads it). Figures compare with the
+frame of its backdrop colour, loaded as analysis.measure loads it) and with its white shirt
+dyed a random colour (relight.dye_clothing). Figures compare with the
 manifest's reference, as docs/EVALUATION.md defines them; "none" is the skin with no
 correction, for scale.
 """
@@ -40,29 +41,38 @@ from chromamatch.lighting import (  # noqa: E402
     targets_from_gains,
 )
 from chromamatch.lighting_training import (  # noqa: E402
+    OWN_LIGHT,
     load_as_analysed,
     photo_lights,
     prepare_photo,
     relit_upload,
 )
-from chromamatch.relight import lighting_gains  # noqa: E402
+from chromamatch.relight import lighting_gains, random_clothing_colour  # noqa: E402
 from chromamatch.skin_sampling import sample_skin, skin_linear_rgb  # noqa: E402
 
 BENCH_SEED = 7  # not the training seed: these lights were never drawn for training
 METHODS = ("learned", "rule", "none")
-FRAMINGS = ("480px", "small_in_12mp")
+# The photo as shot, read otherwise: shrunk, small in a 12 MP frame, in a dyed shirt.
+VARIANTS = ("480px", "small_in_12mp", "dyed_clothing")
+DYED_PER_PHOTO = 2
 
 
-def framed(full: np.ndarray, framing: str) -> np.ndarray:
+def framed(full: np.ndarray, variant: str) -> np.ndarray:
     """The photo as evaluation.format_variants frames it, loaded as analysis.measure loads it."""
     image = Image.fromarray(full)
-    picture = evaluation.shrunk(image) if framing == "480px" else evaluation.in_large_frame(image)
+    picture = evaluation.shrunk(image) if variant == "480px" else evaluation.in_large_frame(image)
     return load_as_analysed(encode_jpeg(np.asarray(picture), quality=92))[0]
+
+
+def dyed(prepared, rng: np.random.Generator) -> np.ndarray:
+    """The photo as shot with its white shirt dyed a random colour, loaded as an upload is."""
+    return relit_upload(prepared, OWN_LIGHT | {"clothing_rgb": random_clothing_colour(rng)}, 92)
 
 
 def measure(photos, copies: int) -> list[dict]:
     """One record per (upload, method): ITA and Lab of the skin, the light's errors, time."""
     records = []
+    rng = np.random.default_rng(BENCH_SEED)
     for photo in photos:
         prepared = prepare_photo(photo)
         if prepared is None:
@@ -71,12 +81,13 @@ def measure(photos, copies: int) -> list[dict]:
         uploads = [(prepared.shot, None, None)]
         if photo.expression == "neutral":
             full = np.asarray(Image.open(photo.path).convert("RGB"))
-            uploads += [(framed(full, framing), None, framing) for framing in FRAMINGS]
+            uploads += [(framed(full, variant), None, variant) for variant in VARIANTS[:2]]
+            uploads += [(dyed(prepared, rng), None, "dyed_clothing") for _ in range(DYED_PER_PHOTO)]
             uploads += [
                 (relit_upload(prepared, light, quality), light, None)
                 for light, quality in photo_lights(photo, copies, BENCH_SEED)
             ]
-        for rgb, light, framing in uploads:
+        for rgb, light, variant in uploads:
             face = find_faces(rgb).face
             skin = sample_skin(rgb, face) if face is not None else None
             true_cct, true_ev = 6504.0, 0.0
@@ -85,8 +96,8 @@ def measure(photos, copies: int) -> list[dict]:
                 true_cct, true_ev = light["cct_k"], float(targets_from_gains(gains)[2])
             base = {
                 "file": photo.path.name,
-                "as_shot": light is None and framing is None,
-                "framing": framing,
+                "as_shot": light is None and variant is None,
+                "variant": variant,
                 "wall": bool(light and light["wall_rgb"] is not None),
                 "ref_lab": photo.ref_lab,
             }
@@ -122,21 +133,21 @@ def figures(records: list[dict], method: str) -> dict:
         ref_ita = colour.ita_degrees(ref[:, 0], ref[:, 2])
         return np.abs(ita - ref_ita), colour.ciede2000(lab, ref), len(rows) - len(ok)
 
-    relit = pick(as_shot=False, framing=None)
+    relit = pick(as_shot=False, variant=None)
     ita_err, de00, refused = skin_errors(relit)
     shot_err, _, _ = skin_errors(pick(as_shot=True))
     # The same photo framed otherwise should read as the photo as shot, through this method.
     as_shot_lab = {r["file"]: r["lab"] for r in pick(as_shot=True)}
-    reframed = {
-        framing: [
+    variants = {
+        variant: [
             abs(
                 float(colour.ita_degrees(r["lab"][0], r["lab"][2]))
                 - float(colour.ita_degrees(as_shot_lab[r["file"]][0], as_shot_lab[r["file"]][2]))
             )
-            for r in pick(framing=framing)
+            for r in pick(variant=variant)
             if r["lab"] is not None and as_shot_lab.get(r["file"]) is not None
         ]
-        for framing in FRAMINGS
+        for variant in VARIANTS
     }
     # How far the correction moved a photo as shot: it should not move it at all.
     uncorrected = {r["file"]: r["lab"] for r in records if r["as_shot"] and r["method"] == "none"}
@@ -168,13 +179,13 @@ def figures(records: list[dict], method: str) -> dict:
         "relit.ita_abs_err_vs_as_shot_p90": float(np.percentile(lighting_only, 90)),
         "relit_wall.ita_abs_err_median": float(np.median(skin_errors(pick(wall=True))[0])),
         "relit_no_wall.ita_abs_err_median": float(
-            np.median(skin_errors(pick(as_shot=False, framing=None, wall=False))[0])
+            np.median(skin_errors(pick(as_shot=False, variant=None, wall=False))[0])
         ),
         "as_shot.ita_abs_err_median": float(np.median(shot_err)),
         "as_shot.ita_moved_median": float(np.median(shot_drift)),
     } | {
-        f"framed_{framing}.ita_diff_from_as_shot_median": float(np.median(diffs))
-        for framing, diffs in reframed.items()
+        f"{variant}.ita_diff_from_as_shot_median": float(np.median(diffs))
+        for variant, diffs in variants.items()
     }
     if method != "none":
         lit = [r for r in relit if "ev_err" in r]

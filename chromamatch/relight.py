@@ -4,6 +4,10 @@ Used to train and judge the lighting correction (docs/EVALUATION.md "Relit copie
 is taken to linear sRGB, its background is optionally swapped for a coloured wall, the whole
 scene is multiplied by the white of a blackbody light relative to D65, tinted on green, scaled
 by 2**EV, clipped as a sensor would, and encoded back to 8-bit sRGB.
+
+For training, the white T-shirts of the development photos can also be dyed another colour
+(``dye_clothing``): people photograph themselves in any colour, and an estimator that only ever
+saw white shirts takes a blue top for a blue light.
 """
 
 import colorsys
@@ -82,6 +86,48 @@ def replace_background(
     level = float(np.median(backdrop)) if backdrop.size else 0.0
     shading = np.clip(luminance / level, 0.5, 1.5)[..., None] if level > 0 else 1.0
     return mask * linear + (1.0 - mask) * wall * shading
+
+
+# The development photos' shirts are white: below the face, inside the person, bright and
+# nearly colourless. Skin, even the palest neck, is more saturated than this.
+_SHIRT_MAX_SATURATION = 0.10
+_SHIRT_MIN_VALUE = 0.45
+
+
+def white_clothing_mask(rgb: np.ndarray, person: np.ndarray, face_bottom: float) -> np.ndarray:
+    """Where the white clothing of a development photo is (H, W) bool: inside the person
+    (``person_mask``), below ``face_bottom`` (a row), bright and nearly colourless."""
+    value = rgb.max(axis=2).astype(np.float32)
+    saturation = 1.0 - rgb.min(axis=2) / np.maximum(value, 1.0)
+    rows = np.arange(rgb.shape[0])[:, None]
+    return (
+        (person > 0.5)
+        & (rows > face_bottom)
+        & (saturation < _SHIRT_MAX_SATURATION)
+        & (value > 255 * _SHIRT_MIN_VALUE)
+    )
+
+
+def dye_clothing(
+    linear: np.ndarray, clothing: np.ndarray, clothing_rgb: tuple[int, int, int]
+) -> np.ndarray:
+    """Linear RGB with the white clothing (mask ``clothing``) dyed sRGB ``clothing_rgb``: a
+    white cloth's shading times the dye's reflectance."""
+    dyed = linear.copy()
+    dye = srgb8_to_linear(np.asarray(clothing_rgb, dtype=np.uint8))
+    dyed[clothing] = linear[clothing] * dye
+    return dyed
+
+
+def random_clothing_colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    """A colour people wear: a fifth black, grey or white, the rest any hue."""
+    if rng.random() < 0.2:
+        red, green, blue = colorsys.hsv_to_rgb(0.0, 0.0, rng.uniform(0.08, 1.0))
+    else:
+        red, green, blue = colorsys.hsv_to_rgb(
+            rng.random(), rng.uniform(0.2, 0.9), rng.uniform(0.2, 0.95)
+        )
+    return tuple(int(round(255 * c)) for c in (red, green, blue))
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray:
