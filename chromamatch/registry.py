@@ -5,7 +5,8 @@ tracking URI of the deployment (an SQLite store under var/mlflow by default).
 
 A version's figures are the evaluation of EVALUATION.md (``chromamatch.evaluation``), logged as
 run metrics named ``group.figure``. Only GATE figures decide a promotion: the ones a user feels
-when the model is worse (skin colour under odd light and as shot, and refusing bad files).
+when the model is worse (skin colour under odd light, as shot and in any clothes, and refusing
+bad files).
 """
 
 import json
@@ -29,6 +30,9 @@ GATE = {
     "relit.ita_abs_err_median": -1,
     "relit.ita_abs_err_p90": -1,
     "as_shot.ita_abs_err_median": -1,
+    # The development photos all show a white shirt: without this figure, weights that read
+    # it as a white card would pass the gate and fail everyone in a coloured top.
+    "clothing.ita_abs_diff_from_as_shot_median": -1,
     "bad.refused": +1,
 }
 # Differences smaller than this are measurement noise, not a worse model (degrees / share).
@@ -36,6 +40,7 @@ GATE_TOLERANCE = {
     "relit.ita_abs_err_median": 0.05,
     "relit.ita_abs_err_p90": 0.1,
     "as_shot.ita_abs_err_median": 0.05,
+    "clothing.ita_abs_diff_from_as_shot_median": 0.1,
     "bad.refused": 0.0,
 }
 
