@@ -14,6 +14,7 @@ from analysis.models import Analysis, Selfie
 from chromamatch.analysis import analyze
 from chromamatch.drape import photo_drape_png
 from chromamatch.errors import MESSAGES
+from chromamatch.palette import engine_palette
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from tests.factories import UserFactory
 
@@ -182,6 +183,19 @@ def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, us
     assert f'src="/analyses/{analysis.pk}/drape.png"' in page
     assert f'src="/analyses/{analysis.pk}/selfie.jpg"' in page
     assert '<meta http-equiv="refresh"' not in page
+
+
+def test_it_names_a_colour_as_its_own_list_names_it(page_client, user, engine_output):
+    # Deep winter lists #ffffff as "Pure white" among its best and "White" among neutrals.
+    palette = engine_palette("deep winter")
+    analysis = _done(user, engine_output, season__label="deep winter", palette=palette)
+
+    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
+
+    best = re.search(r'<ul class="swatches palette palette-best">(.*?)</ul>', page, re.S)[1]
+    neutrals = re.search(r'<ul class="swatches palette palette-neutrals">(.*?)</ul>', page, re.S)[1]
+    assert "Pure white<br>" in best and "Pure white" not in neutrals
+    assert "White<br>" in neutrals
 
 
 def test_it_gives_advice_for_each_quality_warning(page_client, user, engine_output):
