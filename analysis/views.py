@@ -120,7 +120,12 @@ def selfie_image(request, pk: int):
 @require_GET
 def drape_image(request, pk: int):
     analysis = selectors.analysis_of(request.user, pk)
-    return _stored_file(analysis.drape, "image/png")
+    try:
+        drape = services.analysis_drape(analysis=analysis)
+    except services.DrapeUnavailable as exc:
+        context = {"analysis": analysis, "message": exc.message}
+        return render(request, "analysis/drape_unavailable.html", context, status=exc.http_status)
+    return _stored_file(drape, "image/png")
 
 
 @login_required
