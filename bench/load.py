@@ -490,7 +490,9 @@ The same stack with each client also fetching the draping picture once its resul
 This is what the picture costs when every analysis is looked at; a client that never asks for
 it costs nothing. Picture = the time of that request alone. Sustained with 0 errors and
 upload-to-result p95 < 1 s: **{
-        f"{best_with['throughput']:.1f} analyses/s" if best_with else "none"
+        f"{best_with['throughput']:.1f} analyses/s (picture p95 {best_with['drape_p95']:.2f} s)"
+        if best_with
+        else "none"
     }**.
 
 {_rate_table(with_drape, drape=True) if with_drape else "(not run)"}
