@@ -5,10 +5,15 @@ through the API unless the page is the point.
 """
 
 import copy
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import Http404
 
 from analysis import services
 from analysis.models import Analysis
@@ -179,6 +184,44 @@ def test_an_analysis_deleted_while_its_picture_is_drawn_leaves_nothing(
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert _stored(new_objects, "") == set()  # neither the picture nor the selfie
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite has no row locks; CI's PostgreSQL run has them",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_reading_its_files_while_the_picture_is_drawn_leaves_no_picture(
+    done, draws, new_objects, monkeypatch
+):
+    # The deletion, in its own transaction, has read the names of the files to delete when
+    # the picture is to be kept: keeping it waits for the deletion and then finds no row.
+    names_read = threading.Event()
+    read_names = services._stored_files
+
+    def read_then_linger(analyses):
+        names = read_names(analyses)
+        names_read.set()
+        time.sleep(0.5)
+        return names
+
+    monkeypatch.setattr(services, "_stored_files", read_then_linger)
+
+    def delete():
+        try:
+            services.analysis_delete(analysis=Analysis.objects.get(pk=done.pk))
+        finally:
+            connection.close()
+
+    deletion = threading.Thread(target=delete)
+    draws.before_return = lambda: (deletion.start(), names_read.wait(10))
+
+    with pytest.raises(Http404):
+        services.analysis_drape(analysis=done)
+
+    deletion.join(10)
+    assert not Analysis.objects.filter(pk=done.pk).exists()
+    assert _stored(new_objects, "") == set()
 
 
 def test_an_analysis_run_again_while_its_picture_is_drawn_keeps_no_old_picture(
