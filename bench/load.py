@@ -452,7 +452,10 @@ def _report(args, steps, memory, memory_rate, parts, load_before, with_drape) ->
         if best
         else "none"
     )
-    verdict = "met" if best and best["throughput"] >= 20 else "not met on this machine"
+    # done /s runs from the first upload's start to the last result, so it reads a little under
+    # the offered rate even when every upload was kept up with: the target is judged on the
+    # offered rate of a step that passed.
+    verdict = "met" if best and best["rate"] >= 20 else "not met on this machine"
     command = (
         f".venv/bin/python bench/load.py --rates {args.rates} --step-seconds "
         f"{args.step_seconds:g} --memory-analyses {args.memory_analyses} "
@@ -468,9 +471,11 @@ same 2 cores). Time = from the start of the upload to the finished result in the
 
 {_rate_table(steps)}
 
-Sustained with 0 errors and p95 < 1 s: **{sustained}**. The target of 20/s is {verdict};
-above the sustained rate upload-to-result times grow with the queue. The workers do not draw
-the draping picture: it is drawn on its first request (next table).
+Sustained with 0 errors and p95 < 1 s: **{sustained}**. The target of 20/s is {verdict}
+(done /s runs from the first upload's start to the last result, so it reads a little under
+the offered rate even when every upload is kept up with); above the sustained rate
+upload-to-result times grow with the queue. The workers do not draw the draping picture: it
+is drawn on its first request (next table).
 
 CPU per analysis (ms, from /proc, every process of the stack and the client, divided by
 the analyses done at that rate):
