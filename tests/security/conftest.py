@@ -10,4 +10,3 @@ def analyze_budget(user):
     cache.delete(key)
     yield
     cache.delete(key)
-
