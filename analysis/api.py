@@ -95,7 +95,7 @@ class AnalysisOutputSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("api:analysis", args=[analysis.pk]))
 
     def get_drape_url(self, analysis) -> str | None:
-        if not analysis.drape:
+        if not analysis.drape_available:
             return None
         return self._absolute(reverse("api:analysis-drape", args=[analysis.pk]))
 
@@ -207,22 +207,17 @@ class AnalysisApi(DatabaseOutageMixin, APIView):
 
 class AnalysisDrapeApi(DatabaseOutageMixin, APIView):
     @extend_schema(
-        responses={(200, "image/png"): OpenApiTypes.BINARY, **error_responses(401, 404, 409)}
+        description="The virtual draping picture. It is drawn on the first request (a "
+        "fraction of a second) and stored, so later requests answer at once.",
+        responses={(200, "image/png"): OpenApiTypes.BINARY, **error_responses(401, 404, 409)},
     )
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
-        if not analysis.is_finished:
-            raise ApiError(
-                "not_ready", "The analysis is not finished yet; try again in a moment.", 409
-            )
-        if not analysis.drape:
-            message = (
-                "This photo could not be analysed, so there is no draping picture."
-                if analysis.status == Analysis.Status.FAILED
-                else "The draping picture was deleted with the photo after the retention period."
-            )
-            raise ApiError("no_drape", message, status.HTTP_404_NOT_FOUND)
-        response = FileResponse(analysis.drape.open("rb"), content_type="image/png")
+        try:
+            drape = services.analysis_drape(analysis=analysis)
+        except services.DrapeUnavailable as exc:
+            raise ApiError(exc.code, exc.message, exc.http_status) from None
+        response = FileResponse(drape.open("rb"), content_type="image/png")
         response["Cache-Control"] = "private, no-store"
         return response
 

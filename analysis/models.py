@@ -47,7 +47,8 @@ class Analysis(models.Model):
     result = models.JSONField(null=True, blank=True)
     # {"code", "message"}: the engine's refusal (no face, ...) or why the service could not run.
     error = models.JSONField(null=True, blank=True)
-    # The virtual draping picture, made by the worker beside the result.
+    # The virtual draping picture, drawn and stored on its first request (analysis_drape);
+    # blank until then, and again once the retention period removed the photo.
     drape = models.FileField(upload_to=drape_key, max_length=200, blank=True)
     model_name = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=20, blank=True)
@@ -66,3 +67,8 @@ class Analysis(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def drape_available(self) -> bool:
+        """Whether a draping picture is stored or can be drawn: done, with its photo kept."""
+        return self.status == self.Status.DONE and bool(self.drape or self.selfie.image)

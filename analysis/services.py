@@ -5,15 +5,20 @@ Views, the API and the worker call these and nothing else writes an Analysis.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.utils import timezone
 
-from analysis.models import Analysis, Selfie
+from analysis.models import Analysis, Selfie, drape_key
+from chromamatch.analysis import result_drape_colours
+from chromamatch.drape import photo_drape_png
+from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import encode_jpeg, load_image
 
 logger = logging.getLogger(__name__)
@@ -128,10 +133,8 @@ def analysis_complete(
     result: dict,
     model_name: str,
     model_version: str,
-    drape_png: bytes | None = None,
 ) -> Analysis | None:
-    """Store the engine's answer: ``done`` with its result (and draping picture), or
-    ``failed`` with its error."""
+    """Store the engine's answer: ``done`` with its result, or ``failed`` with its error."""
     analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
     if analysis is None or analysis.is_finished:
         return analysis
@@ -142,8 +145,6 @@ def analysis_complete(
         analysis.status = Analysis.Status.DONE
         analysis.result = result
         analysis.error = None
-        if drape_png is not None:
-            analysis.drape.save("drape.png", ContentFile(drape_png), save=False)
     else:
         analysis.status = Analysis.Status.FAILED
         analysis.error = result["error"]
@@ -164,6 +165,104 @@ def analysis_fail(*, analysis_id: int, code: str, message: str) -> Analysis | No
     return analysis
 
 
+class DrapeUnavailable(Exception):
+    """No draping picture to show: ``not_ready`` (not finished yet) or ``no_drape`` (there
+    is none and none can be drawn), with a message for the person asking."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def http_status(self) -> int:
+        return 409 if self.code == "not_ready" else 404
+
+
+def analysis_drape(*, analysis: Analysis) -> FieldFile:
+    """The analysis's draping picture, drawn and stored on its first request.
+
+    The worker does not draw it: that took about half of an analysis's CPU, for a picture
+    many analyses never show. Raises DrapeUnavailable when there is none to show, Http404
+    when the analysis was deleted while its picture was drawn.
+    """
+    if analysis.drape:
+        return analysis.drape
+    _refuse_without_drape(analysis)
+    name = _drape_draw(analysis)
+    try:
+        current = _drape_keep(analysis_id=analysis.pk, drawn_for=analysis.finished_at, name=name)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    if current is None or current.drape.name != name:
+        # Deleted, purged or run again while drawing, or a concurrent first request stored its
+        # picture first: this one is nobody's.
+        default_storage.delete(name)
+    if current is None:
+        raise Http404("No such analysis.")
+    if not current.drape:  # purged or run again meanwhile: answer as a request made now
+        return analysis_drape(analysis=current)
+    return current.drape
+
+
+def _refuse_without_drape(analysis: Analysis) -> None:
+    if not analysis.is_finished:
+        raise DrapeUnavailable(
+            "not_ready", "The analysis is not finished yet; try again in a moment."
+        )
+    if analysis.status == Analysis.Status.FAILED:
+        raise DrapeUnavailable(
+            "no_drape", "This photo could not be analysed, so there is no draping picture."
+        )
+    if not analysis.selfie.image:
+        raise DrapeUnavailable(
+            "no_drape",
+            "The photo was deleted after the retention period, so there is no draping "
+            "picture; the results stay.",
+        )
+
+
+def _drape_draw(analysis: Analysis) -> str:
+    """Draw the picture from the stored selfie and result and store it; its storage name."""
+    try:
+        with analysis.selfie.image.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:  # purged or deleted since the row was read
+        raise DrapeUnavailable(
+            "no_drape", "The photo is no longer stored, so the draping picture cannot be drawn."
+        ) from None
+    try:
+        png = photo_drape_png(data, colours=result_drape_colours(analysis.result))
+    except AnalysisError as error:
+        # The model found the face; locating it again found none (a model version that
+        # located faces differently). The results stand without the picture.
+        raise DrapeUnavailable(
+            "no_drape",
+            f"The draping picture could not be drawn from this photo: {error.message}",
+        ) from None
+    return default_storage.save(drape_key(analysis, "drape.png"), ContentFile(png))
+
+
+@transaction.atomic
+def _drape_keep(*, analysis_id: int, drawn_for: datetime | None, name: str) -> Analysis | None:
+    """Store ``name`` as the analysis's picture unless, while it was drawn, the analysis was
+    deleted, purged, run again or given a picture by another request; the row as it is now.
+
+    The row and its selfie are locked, as deletion and purge lock them before reading the
+    names of the files to delete, so a picture is never stored after those names were read.
+    """
+    current = (
+        Analysis.objects.select_for_update().select_related("selfie").filter(pk=analysis_id)
+    ).first()
+    if current is None or current.drape or not current.selfie.image:
+        return current
+    if current.finished_at == drawn_for:
+        current.drape = name
+        current.save(update_fields=["drape"])
+    return current
+
+
 def _delete_files_on_commit(names: list[str]) -> None:
     """Remove stored pictures once the rows that name them are gone for good."""
     names = [name for name in names if name]
@@ -176,8 +275,10 @@ def _delete_files_on_commit(names: list[str]) -> None:
 
 
 def _stored_files(analyses) -> list[str]:
+    """The stored pictures of ``analyses``, locking their rows (in the caller's transaction) so
+    that a draping picture drawn meanwhile is either among them or never stored."""
     names = []
-    for analysis in analyses:
+    for analysis in analyses.select_for_update():
         names += [analysis.selfie.image.name, analysis.drape.name]
     return names
 

@@ -19,7 +19,7 @@ from analysis.api import AnalyzeRateThrottle
 from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
 from chromamatch.errors import AnalysisError
-from chromamatch.palette import season_palette
+from chromamatch.palette import colour_names
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
 
 # What the person can do about each quality warning of the engine (chromamatch/quality.py and
@@ -120,7 +120,12 @@ def selfie_image(request, pk: int):
 @require_GET
 def drape_image(request, pk: int):
     analysis = selectors.analysis_of(request.user, pk)
-    return _stored_file(analysis.drape, "image/png")
+    try:
+        drape = services.analysis_drape(analysis=analysis)
+    except services.DrapeUnavailable as exc:
+        context = {"analysis": analysis, "message": exc.message}
+        return render(request, "analysis/drape_unavailable.html", context, status=exc.http_status)
+    return _stored_file(drape, "image/png")
 
 
 @login_required
@@ -171,7 +176,7 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
     if analysis.status != Analysis.Status.DONE or not analysis.result:
         return context
     result = analysis.result
-    names = _palette_names(result["season"]["label"])
+    names = colour_names(result["season"]["label"])
     palette = result.get("palette") or {}
     context.update(
         result=result,
@@ -184,7 +189,9 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
             {
                 "key": key,
                 "title": title,
-                "colours": [{"hex": h, "name": names.get(h, h)} for h in palette.get(key, [])],
+                "colours": [
+                    {"hex": h, "name": names.get(key, {}).get(h, h)} for h in palette.get(key, [])
+                ],
             }
             for key, title in PALETTE_GROUPS
         ],
@@ -196,19 +203,6 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
         ],
     )
     return context
-
-
-def _palette_names(season: str) -> dict[str, str]:
-    """Colour names by hex; a season of an older engine version may be missing or renamed."""
-    try:
-        palette = season_palette(season)
-    except KeyError:
-        return {}
-    return {
-        entry["hex"]: entry["name"]
-        for key in ("best", "neutrals", "avoid")
-        for entry in palette[key]
-    }
 
 
 def _grouped_advice(recommendations: list[dict]) -> list[dict]:

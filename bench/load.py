@@ -1,7 +1,7 @@
 """Sustained analyses per second end to end, where it saturates, and worker memory over time.
 
-    .venv/bin/python bench/load.py [--rates 4,6,8,10,12,14,16,20] [--step-seconds 20]
-                                   [--memory-analyses 1000]
+    .venv/bin/python bench/load.py [--rates 10,14,16,18,20,22,24] [--step-seconds 20]
+                                   [--memory-analyses 1000] [--drape-rates 8,10,12,14]
 
 gunicorn (2 processes x 16 threads) and TWO Celery workers (prefork, concurrency 1 each) on
 PostgreSQL and a dedicated redis-server (bench/site_stack.py), all on this machine with the
@@ -14,12 +14,15 @@ enough). Between rates it waits for the queue to empty. CPU seconds of every pro
 worker main processes and children, Redis, the PostgreSQL backends of its database, the
 client) are read from /proc before and after each rate and divided by the analyses done.
 Then --memory-analyses more at a sustainable rate, sampling the resident memory of every
-worker process each 100. Then an in-process profile of one analysis's parts. Writes the
-"## Load" section of docs/reliability.md.
+worker process each 100. Then --drape-rates with each client also fetching the draping
+picture once its result is in: its first request, so the web process draws it then (what it
+costs when everyone looks at it). Then an in-process profile of one analysis's parts. Writes
+the "## Load" section of docs/reliability.md.
 """
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import statistics
@@ -113,7 +116,8 @@ class Client:
             self.local.session.headers.update(self.headers)
         return self.local.session
 
-    def analyse(self, index: int) -> dict:
+    def analyse(self, index: int, drape: bool = False) -> dict:
+        """Upload, wait for the result and, with ``drape``, fetch the draping picture."""
         session = self._session()
         started = time.monotonic()
         record = {"started": started, "ok": False}
@@ -135,9 +139,16 @@ class Client:
             record["ok"] = answer.status_code in (200, 202) and body.get("status") == "done"
             if not record["ok"] and record["status"] != "timeout":
                 record["status"] = f"{answer.status_code} {body.get('status') or body}"[:80]
+            record["finished"] = time.monotonic()
+            if drape and record["ok"]:
+                picture = session.get(body["drape_url"], timeout=RESULT_TIMEOUT)
+                record["drape_seconds"] = time.monotonic() - record["finished"]
+                record["ok"] = picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
+                if not record["ok"]:
+                    record["status"] = f"drape {picture.status_code}"
         except (requests.RequestException, ValueError) as exc:
             record["status"] = type(exc).__name__
-        record["finished"] = time.monotonic()
+        record.setdefault("finished", time.monotonic())
         record["seconds"] = record["finished"] - started
         return record
 
@@ -154,9 +165,12 @@ def paced(pool, upload, rate: float, count: int, offset: int = 0) -> list[dict]:
     return [future.result() for future in futures]
 
 
-def run_rate(client: Client, pool, rate: float, seconds: float, offset: int = 0) -> list[dict]:
+def run_rate(
+    client: Client, pool, rate: float, seconds: float, offset: int = 0, drape: bool = False
+) -> list[dict]:
     """Uploads at ``rate`` per second for ``seconds``; all their records."""
-    return paced(pool, client.analyse, rate, round(rate * seconds), offset)
+    upload = functools.partial(client.analyse, drape=drape)
+    return paced(pool, upload, rate, round(rate * seconds), offset)
 
 
 def wait_drained(stack: Stack, seconds: float = 300) -> None:
@@ -179,6 +193,7 @@ def summarise(rate: float, records: list[dict], cpu: dict[str, float]) -> dict:
     seconds = [r["seconds"] for r in done]
     span = max(r["finished"] for r in records) - min(r["started"] for r in records)
     errors = [r["status"] for r in records if not r["ok"]]
+    drapes = [r["drape_seconds"] for r in done if "drape_seconds" in r]
     return {
         "rate": rate,
         "uploads": len(records),
@@ -188,6 +203,8 @@ def summarise(rate: float, records: list[dict], cpu: dict[str, float]) -> dict:
         "throughput": len(done) / span,
         "p50": statistics.median(seconds) if seconds else float("nan"),
         "p95": percentile(seconds, 0.95) if seconds else float("nan"),
+        "drape_p50": statistics.median(drapes) if drapes else float("nan"),
+        "drape_p95": percentile(drapes, 0.95) if drapes else float("nan"),
         "cpu_ms": {name: 1000 * used / max(1, len(done)) for name, used in cpu.items()},
     }
 
@@ -199,17 +216,17 @@ def profile_parts() -> dict[str, float]:
     """CPU ms (all threads) of each part of one analysis, median over development photos.
 
     Runs inside a process with the stack's environment (DJANGO_SETTINGS_MODULE, the scratch
-    MLflow store), on what the web process and the worker do, in their order.
+    MLflow store), on what the web process and the worker do, in their order; the draping
+    picture as its first request draws it (analysis.services.analysis_drape).
     """
     sys.path.insert(0, str(REPO))
     import django
 
     django.setup()
     from analysis.services import selfie_prepare
-    from chromamatch import engine_data, registry
-    from chromamatch.analysis import locate_face
+    from chromamatch import registry
+    from chromamatch.analysis import located_face, result_drape_colours
     from chromamatch.drape import drape_picture
-    from chromamatch.palette import season_palette
     from worker.model_loader import served_model
 
     loaded = served_model.current()
@@ -231,21 +248,15 @@ def profile_parts() -> dict[str, float]:
                 "worker: model predict (pyfunc)",
                 lambda j=jpeg: loaded.model.predict(registry.model_input([j]))[0],
             )
-            with engine_data.using(loaded.engine_data):
-                image, search = timed("worker: drape, locate the face again",
-                                      lambda j=jpeg: locate_face(j))  # fmt: skip
-                palette = season_palette(result["season"]["label"])
-                picture = timed(
-                    "worker: drape, picture (segmentation, tiles, text)",
-                    lambda i=image, f=search.face, p=palette: drape_picture(
-                        i.rgb, f, best=p["best"][:3], worst=p["avoid"][:3]
-                    ),
-                )
-                timed(
-                    "worker: drape, whole photo_drape_png as before (measure + level 6)",
-                    lambda j=jpeg: _old_photo_drape(j),
-                )
-            timed("worker: drape, PNG encode (level 1)", lambda p=picture: _png(p, 1))
+            image, search = timed("web, first drape request: locate the face again",
+                                  lambda j=jpeg: located_face(j))  # fmt: skip
+
+            def draw(rgb=image.rgb, face=search.face, result=result):
+                best, worst = result_drape_colours(result)
+                return drape_picture(rgb, face, best=best, worst=worst)
+
+            picture = timed("web, first drape request: picture (segmentation, tiles, text)", draw)
+            timed("web, first drape request: PNG encode (level 1)", lambda p=picture: _png(p, 1))
     return {name: statistics.median(values) for name, values in parts.items()}
 
 
@@ -259,28 +270,19 @@ def _png(picture, level: int) -> bytes:
     return buffer.getvalue()
 
 
-def _old_photo_drape(data: bytes) -> bytes:
-    from chromamatch.analysis import drape_colours, measure
-    from chromamatch.drape import drape_picture
-
-    measurement = measure(data)
-    best, worst = drape_colours(measurement.season.label)
-    return _png(drape_picture(measurement.rgb, measurement.face, best=best, worst=worst), 6)
-
-
 # --- main -----------------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rates", default="4,6,8,10,12,14,16,20")
+    parser.add_argument("--rates", default="10,14,16,18,20,22,24")
     parser.add_argument("--step-seconds", type=float, default=20)
     parser.add_argument("--memory-analyses", type=int, default=1000)
     parser.add_argument("--memory-rate", type=float, default=0, help="default: 80%% of best")
     parser.add_argument(
-        "--without-drape-rates",
-        default="8,10,12,14,16,20",
-        help="then the same ramp with workers that skip the draping picture ('' to skip)",
+        "--drape-rates",
+        default="8,10,12,14",
+        help="then a ramp where each client also fetches the draping picture ('' to skip)",
     )
     parser.add_argument(
         "--pin-workers",
@@ -300,7 +302,7 @@ def main() -> None:
     stack.start_web()
     for core, name in enumerate(("w1", "w2")):
         stack.start_worker(name, celery=_worker_command(args, core))
-    steps, memory, no_drape = [], [], []
+    steps, memory, with_drape = [], [], []
     load_before = load_average()
     try:
         stack.wait_healthy()
@@ -316,15 +318,14 @@ def main() -> None:
                 (s["throughput"] for s in good), default=4.0))  # fmt: skip
             memory = memory_run(stack, client, pool, memory_rate, args.memory_analyses, offset)
             offset += args.memory_analyses
-            if args.without_drape_rates:
-                wrapper = (PY, str(REPO / "bench" / "worker_without_drape.py"))
-                for core, name in enumerate(("w1", "w2")):
-                    stack.stop_worker(name)
-                    stack.start_worker(name, celery=_worker_command(args, core, wrapper))
-                run_rate(client, pool, 2, 10, offset)
+            if args.drape_rates:
+                # Warm: each web process loads the face models on its first picture.
+                offset += len(run_rate(client, pool, 2, 10, offset, drape=True))
                 wait_drained(stack)
-                rates_without = [float(r) for r in args.without_drape_rates.split(",")]
-                no_drape = ramp(stack, client, pool, rates_without, args.step_seconds, offset)
+                drape_rates = [float(r) for r in args.drape_rates.split(",")]
+                with_drape = ramp(
+                    stack, client, pool, drape_rates, args.step_seconds, offset, drape=True
+                )
         profile_env = {**stack.env, "DJANGO_SETTINGS_MODULE": "chromamatch_site.settings"}
         done = subprocess.run(
             ["taskset", "-c", "1", PY, str(Path(__file__).resolve()), "--profile-in-process"],
@@ -333,26 +334,35 @@ def main() -> None:
         parts = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         stack.stop()
-    _report(args, steps, memory, memory_rate, parts, load_before, no_drape)
+    _report(args, steps, memory, memory_rate, parts, load_before, with_drape)
 
 
-def _worker_command(args, core: int, command: tuple = (PY, "-m", "celery")) -> tuple:
+def _worker_command(args, core: int) -> tuple:
+    command = (PY, "-m", "celery")
     return ("taskset", "-c", str(core), *command) if args.pin_workers else command
 
 
-def ramp(stack, client, pool, rates: list[float], seconds: float, offset: int) -> list[dict]:
+def ramp(
+    stack, client, pool, rates: list[float], seconds: float, offset: int, drape: bool = False
+) -> list[dict]:
     """Each rate in turn for ``seconds``, waiting for the queue to empty between them."""
     steps = []
     for rate in rates:
         before = cpu_snapshot(stack)
-        records = run_rate(client, pool, rate, seconds, offset)
+        records = run_rate(client, pool, rate, seconds, offset, drape)
         wait_drained(stack)
         steps.append(summarise(rate, records, cpu_used(before, cpu_snapshot(stack))))
+        steps[-1]["web_mb"] = _web_mb(stack)
         offset += len(records)
         print(json.dumps(steps[-1]), flush=True)
         if steps[-1]["p95"] > 10 or steps[-1]["errors"] > len(records) / 10:
             break  # saturated well past the target: the next rate tells nothing new
     return steps
+
+
+def _web_mb(stack) -> float:
+    """Resident MB of the gunicorn worker processes, together."""
+    return sum(_rss_mb(p) for p in _children(stack.web.pid))
 
 
 def memory_run(stack, client, pool, rate: float, analyses: int, offset: int) -> list[dict]:
@@ -367,7 +377,7 @@ def memory_run(stack, client, pool, rate: float, analyses: int, offset: int) -> 
             row[f"{name} main"] = _rss_mb(process.pid)
             for n, child in enumerate(_children(process.pid)):
                 row[f"{name} child{n or ''}"] = _rss_mb(child)
-        row["web"] = sum(_rss_mb(p) for p in _children(stack.web.pid))
+        row["web"] = _web_mb(stack)
         samples.append(row)
 
     def one(index: int) -> dict:
@@ -386,17 +396,19 @@ def memory_run(stack, client, pool, rate: float, analyses: int, offset: int) -> 
     return samples
 
 
-def _rate_table(steps: list[dict]) -> str:
-    rows = [
-        "| offered /s | uploads | done | errors | done /s | p50 s | p95 s | CPU ms per analysis |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+def _rate_table(steps: list[dict], drape: bool = False) -> str:
+    head = "| offered /s | uploads | done | errors | done /s | p50 s | p95 s |"
+    if drape:
+        head += " picture p50 s | picture p95 s | web MB after |"
+    rows = [head + " CPU ms per analysis |", "|" + "---|" * (head.count("|"))]
     for s in steps:
-        rows.append(
+        row = (
             f"| {s['rate']:g} | {s['uploads']} | {s['done']} | {s['errors']} "
-            f"| {s['throughput']:.1f} | {s['p50']:.2f} | {s['p95']:.2f} "
-            f"| {sum(s['cpu_ms'].values()):.0f} |"
+            f"| {s['throughput']:.1f} | {s['p50']:.2f} | {s['p95']:.2f} |"
         )
+        if drape:
+            row += f" {s['drape_p50']:.2f} | {s['drape_p95']:.2f} | {s['web_mb']:.0f} |"
+        rows.append(row + f" {sum(s['cpu_ms'].values()):.0f} |")
     return "\n".join(rows)
 
 
@@ -405,9 +417,9 @@ def _best(steps: list[dict]) -> dict | None:
     return max(good, key=lambda s: s["throughput"]) if good else None
 
 
-def _report(args, steps, memory, memory_rate, parts, load_before, no_drape) -> None:
+def _report(args, steps, memory, memory_rate, parts, load_before, with_drape) -> None:
     best = _best(steps)
-    best_without = _best(no_drape)
+    best_with = _best(with_drape)
     names = list(steps[0]["cpu_ms"]) if steps else []
     cpu_rows = ["| offered /s | " + " | ".join(names) + " | total ms |",
                 "|" + "---|" * (len(names) + 2)]  # fmt: skip
@@ -440,12 +452,14 @@ def _report(args, steps, memory, memory_rate, parts, load_before, no_drape) -> N
         if best
         else "none"
     )
-    verdict = "met" if best and best["throughput"] >= 20 else "not met on this machine"
+    # done /s runs from the first upload's start to the last result, so it reads a little under
+    # the offered rate even when every upload was kept up with: the target is judged on the
+    # offered rate of a step that passed.
+    verdict = "met" if best and best["rate"] >= 20 else "not met on this machine"
     command = (
         f".venv/bin/python bench/load.py --rates {args.rates} --step-seconds "
         f"{args.step_seconds:g} --memory-analyses {args.memory_analyses} "
-        f"--without-drape-rates {args.without_drape_rates}"
-        + (" --pin-workers" if args.pin_workers else "")
+        f"--drape-rates {args.drape_rates}" + (" --pin-workers" if args.pin_workers else "")
     )
     pinned = " pinned to one core each (taskset)" if args.pin_workers else ""
     body = f"""
@@ -457,9 +471,11 @@ same 2 cores). Time = from the start of the upload to the finished result in the
 
 {_rate_table(steps)}
 
-Sustained with 0 errors and p95 < 1 s: **{sustained}**. The target of 20/s is {verdict};
-above the sustained rate the two workers are the bottleneck and upload-to-result times grow
-with the queue.
+Sustained with 0 errors and p95 < 1 s: **{sustained}**. The target of 20/s is {verdict}
+(done /s runs from the first upload's start to the last result, so it reads a little under
+the offered rate even when every upload is kept up with); above the sustained rate
+upload-to-result times grow with the queue. The workers do not draw the draping picture: it
+is drawn on its first request (next table).
 
 CPU per analysis (ms, from /proc, every process of the stack and the client, divided by
 the analyses done at that rate):
@@ -474,13 +490,17 @@ the script on core 1):
 
 {chr(10).join(part_rows)}
 
-The same ramp with workers that skip the draping picture (`bench/worker_without_drape.py`,
-a measurement aid only): what drawing the picture lazily, on its first request, would free
-on the analysis path. Sustained with 0 errors and p95 < 1 s: **{
-        f"{best_without['throughput']:.1f} analyses/s" if best_without else "none"
+The same stack with each client also fetching the draping picture once its result is in
+(`--drape-rates`): the picture's first request, so the web process draws and stores it then.
+This is what the picture costs when every analysis is looked at; a client that never asks for
+it costs nothing. Picture = the time of that request alone. Sustained with 0 errors and
+upload-to-result p95 < 1 s: **{
+        f"{best_with['throughput']:.1f} analyses/s (picture p95 {best_with['drape_p95']:.2f} s)"
+        if best_with
+        else "none"
     }**.
 
-{_rate_table(no_drape) if no_drape else "(not run)"}
+{_rate_table(with_drape, drape=True) if with_drape else "(not run)"}
 
 Resident memory of each worker process over {args.memory_analyses} further analyses at
 {memory_rate:.1f}/s (errors {tail.get("errors", "?")}, p95 {tail.get("p95", float("nan")):.2f} s):

@@ -11,8 +11,7 @@ kernel's OOM killer or a lost node would). The worker is then restarted: a warm 
 (SIGTERM, start) after a child kill, a cold start after a main-process kill. After the
 last round uploads stop and the script waits, running the reaper as beat would, until no
 analysis is pending or running, then checks that every accepted upload ended ``done`` once:
-one result, its draping picture stored once, attempts counted. Writes the "## Workers"
-section of docs/reliability.md.
+one result, attempts counted. Writes the "## Workers" section of docs/reliability.md.
 """
 
 import argparse
@@ -131,10 +130,9 @@ def main() -> None:
                 reaper_runs.append(stack.run_reaper())
             time.sleep(2)
         rows = stack.sql(
-            "SELECT id, status, attempts, result IS NOT NULL, drape, error, "
+            "SELECT id, status, attempts, result IS NOT NULL, error, "
             "extract(epoch FROM finished_at - queued_at) FROM analysis_analysis ORDER BY id"
         )
-        drape_files = list((stack.scratch / "media").rglob("*.png"))
     finally:
         stop.set()
         stack.stop()
@@ -151,18 +149,15 @@ def main() -> None:
         {i for kill in kills for i in kill["running_before"] if i in kill["interrupted"]}
     )
     attempts = [by_id[i][2] for i in interrupted if i in by_id]
-    done_drapes = sum(1 for row in rows if row[1] == "done" and row[4])
     summary = {
         "accepted": len(accepted),
         "refused": refused,
         "statuses": statuses,
         "lost": lost,
-        "not_done": [(i, by_id[i][1], by_id[i][5]) for i in not_done],
+        "not_done": [(i, by_id[i][1], by_id[i][4]) for i in not_done],
         "no_result": no_result,
         "interrupted": len(interrupted),
         "interrupted_attempts": attempts,
-        "drape_files": len(drape_files),
-        "done_with_drape": done_drapes,
         "recovered_after_s": recovered_after,
         "reaper_runs": [len(json.loads(run)) for run in reaper_runs],
         "duration_s": time.monotonic() - started,
@@ -236,8 +231,7 @@ broker, result backend and cache; uploads of development photos about three a se
 {verdict}
 Every analysis a kill interrupted ran again and finished once: {summary["interrupted"]}
 interrupted, attempts recorded on them {dict(sorted(Counter(attempts).items()))} (attempts:
-analyses). Draping pictures stored: {summary["drape_files"]} for {summary["done_with_drape"]}
-done analyses (a second completion would have stored a second one). Everything still open
+analyses). Everything still open
 after the last kill (the upload backlog and the messages the killed main processes held)
 finished {f"{recovered:.0f} s later" if recovered is not None else "NOT within the wait"}.
 The reaper, run once a minute meanwhile, queued again {summary["reaper_runs"]} analyses

@@ -18,7 +18,7 @@ from chromamatch.face_shape import face_shape
 from chromamatch.hair_colour import hair_colour
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, LoadedImage, load_image
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
-from chromamatch.palette import engine_palette, season_palette
+from chromamatch.palette import colour_names, engine_palette, season_palette
 from chromamatch.quality import assess_quality
 from chromamatch.recommendations import recommendations
 from chromamatch.season import Colouring, Season, classify_season
@@ -185,3 +185,20 @@ def drape_colours(season_label: str) -> tuple[list[dict], list[dict]]:
     """The three best and three worst colours of a season, as ``{"hex", "name"}``."""
     palette = season_palette(season_label)
     return palette["best"][:3], palette["avoid"][:3]
+
+
+def result_drape_colours(result: dict) -> tuple[list[dict], list[dict]]:
+    """``drape_colours`` of an engine dictionary made earlier, from its own palette.
+
+    The palette is the one of the engine data that analysed the photo (a model version's),
+    which the data in use now may no longer hold; a colour it does not name is named by its hex.
+    """
+    names = colour_names(result["season"]["label"])
+
+    def named(key: str) -> list[dict]:
+        return [
+            {"hex": hex_, "name": names.get(key, {}).get(hex_, hex_)}
+            for hex_ in result["palette"][key][:3]
+        ]
+
+    return named("best"), named("avoid")

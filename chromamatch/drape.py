@@ -201,19 +201,20 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
     return text + "…"
 
 
-def photo_drape_png(data: bytes, *, season_label: str | None = None) -> bytes:
+def photo_drape_png(data: bytes, *, colours: tuple[list[dict], list[dict]] | None = None) -> bytes:
     """The draping picture of an uploaded photo; raise AnalysisError when it cannot be made.
 
-    Give ``season_label`` when the photo was analysed already (the worker has the model's
-    result): the face is then located again without measuring the whole photo a second time.
+    Give ``colours`` (best, worst) when the photo was analysed already (a stored result, see
+    ``analysis.result_drape_colours``): the face is then located again without measuring the
+    whole photo a second time.
     """
     from chromamatch.analysis import drape_colours, located_face, measure
 
-    if season_label is None:
+    if colours is None:
         measurement = measure(data)
         best, worst = drape_colours(measurement.season.label)
         return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)
     # The face found and refused exactly as measure() finds and refuses it.
     image, search = located_face(data)
-    best, worst = drape_colours(season_label)
+    best, worst = colours
     return drape_png(image.rgb, search.face, best=best, worst=worst)

@@ -45,6 +45,19 @@ def engine_palette(label: str) -> dict:
     return result
 
 
+def colour_names(label: str) -> dict[str, dict[str, str]]:
+    """A season's colour names by list (best, neutrals, avoid) and hex; one colour may be named
+    differently in two lists. Empty for a season the data in use does not hold (a result of an
+    older engine version)."""
+    palette = palettes().get(label)
+    if palette is None:
+        return {}
+    return {
+        key: {entry["hex"]: entry["name"] for entry in palette[key]}
+        for key in ("best", "neutrals", "avoid")
+    }
+
+
 def palettes() -> dict[str, dict]:
     """Every season's palette, from the engine data in use (read and checked once). Do not
     modify."""

@@ -95,6 +95,26 @@ def auth_client(user) -> APIClient:
     return client
 
 
+@pytest.fixture
+def new_objects(user):
+    """What the test stored for ``user`` (pks are reused after a rollback, so objects of
+    earlier tests may share the folder); it is removed again afterwards."""
+    from django.core.files.storage import default_storage
+
+    from tests.security.storage_checks import user_objects
+
+    before = user_objects(user.pk)
+    created = set()
+
+    def new() -> set[str]:
+        created.update(user_objects(user.pk) - before)
+        return set(created)
+
+    yield new
+    for name in new():
+        default_storage.delete(name)
+
+
 @pytest.fixture(scope="session")
 def shared_faces() -> Path:
     if not SHARED_FACES.is_dir():

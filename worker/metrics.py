@@ -22,7 +22,7 @@ ANALYSES = Counter(
 )
 ANALYSIS_DURATION = Histogram(
     "chromamatch_analysis_duration_seconds",
-    "Time a worker spends on one analysis (reading the photo, the model, the drape, storing)",
+    "Time a worker spends on one analysis (reading the photo, the model, storing the result)",
     buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 120.0),
     registry=WORKER_REGISTRY,
 )

@@ -39,11 +39,6 @@ class LoadedModel:
     name: str
     version: str
 
-    @property
-    def engine_data(self):
-        """The version's own engine data, for pictures drawn beside its analysis (drape)."""
-        return self.model.unwrap_python_model().data
-
 
 def mlflow_client():
     return registry.client(settings.MLFLOW_TRACKING_URI)

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from analysis import services
-from chromamatch import engine_data, registry
-from chromamatch.drape import photo_drape_png
+from chromamatch import registry
 from worker.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_WAIT
 from worker.model_loader import ModelUnavailable, served_model
 
@@ -73,7 +72,6 @@ def _analyse(task, analysis) -> str:
         )
     try:
         result = loaded.model.predict(registry.model_input([data]))[0]
-        drape = _drape(data, loaded, result) if result["ok"] else None
     except SoftTimeLimitExceeded:
         return _give_up(
             analysis.pk,
@@ -102,7 +100,6 @@ def _analyse(task, analysis) -> str:
         result=result,
         model_name=loaded.name,
         model_version=loaded.version,
-        drape_png=drape,
     )
     code = "" if result["ok"] else result["error"]["code"]
     ANALYSES.labels("done" if result["ok"] else "failed", code, loaded.version).inc()
@@ -113,16 +110,6 @@ def _give_up(analysis_id: int, code: str, message: str, model_version: str = "")
     services.analysis_fail(analysis_id=analysis_id, code=code, message=message)
     ANALYSES.labels("failed", code, model_version).inc()
     return code
-
-
-def _drape(data: bytes, loaded, result: dict) -> bytes:
-    """The draping picture, drawn with the palettes of the version that analysed the photo.
-
-    The season comes from the model's result, so the photo is not measured a second time;
-    only the face is located again (the model's output does not carry its landmarks).
-    """
-    with engine_data.using(loaded.engine_data):
-        return photo_drape_png(data, season_label=result["season"]["label"])
 
 
 @shared_task(acks_late=True, time_limit=300)

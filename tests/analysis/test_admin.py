@@ -149,7 +149,6 @@ def test_it_reruns_on_the_model_a_real_worker_serves(
     assert analysis.status == Analysis.Status.DONE
     assert analysis.model_version == served_version
     assert analysis.result["season"]["label"]
-    assert analysis.drape
 
 
 def test_it_counts_each_users_analyses(staff_client):

@@ -55,7 +55,15 @@ def test_the_list_holds_only_the_callers_analyses_newest_first(auth_client, user
     assert [row["id"] for row in body["results"]] == [a.pk for a in reversed(mine)]
 
 
+def _with_drape(client, analysis: Analysis) -> Analysis:
+    """The analysis after its draping picture was drawn (on its first request) and stored."""
+    assert client.get(f"/api/analyses/{analysis.pk}/drape.png").status_code == 200
+    analysis.refresh_from_db()
+    return analysis
+
+
 def test_delete_removes_the_rows_and_every_stored_picture(auth_client, done):
+    done = _with_drape(auth_client, done)
     names = [done.selfie.image.name, done.drape.name]
     assert all(default_storage.exists(name) for name in names)
 
@@ -69,7 +77,8 @@ def test_delete_removes_the_rows_and_every_stored_picture(auth_client, done):
     assert not any(default_storage.exists(name) for name in names)
 
 
-def test_account_deletion_leaves_no_row_and_no_stored_picture(user, done, shared_faces):
+def test_account_deletion_leaves_no_row_and_no_stored_picture(auth_client, user, done):
+    done = _with_drape(auth_client, done)
     second = _analysed(user, no_face_jpeg())
     names = [done.selfie.image.name, done.drape.name, second.selfie.image.name]
     user_id = user.pk

@@ -12,9 +12,8 @@ from django.core.files.storage import default_storage
 from analysis import services
 from analysis.models import Analysis, Selfie
 from chromamatch.analysis import analyze
-from chromamatch.drape import photo_drape_png
 from chromamatch.errors import MESSAGES
-from chromamatch.palette import palettes
+from chromamatch.palette import engine_palette, palettes
 from chromamatch.season import SEASONS
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from tests.factories import UserFactory
@@ -35,9 +34,9 @@ ANALYSIS_ROUTES = [
 
 @pytest.fixture(scope="module")
 def engine_output(shared_faces):
-    """One development photo with what the engine and the worker made of it (computed once)."""
+    """One development photo with what the engine made of it (computed once)."""
     photo = development_photo(shared_faces)
-    return photo, analyze(photo), photo_drape_png(photo)
+    return photo, analyze(photo)
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def page_client(client, user):
 
 def _done(owner, engine_output, **changes) -> Analysis:
     """A finished analysis as the worker leaves it, on a real photo and its real result."""
-    photo, result, drape = engine_output
+    photo, result = engine_output
     analysis = services.analysis_create(owner=owner, data=photo)
     result = copy.deepcopy(result)
     for dotted, value in changes.items():
@@ -63,7 +62,6 @@ def _done(owner, engine_output, **changes) -> Analysis:
         result=result,
         model_name="ChromaMatch_Model",
         model_version="3",
-        drape_png=drape,
     )
     analysis.refresh_from_db()
     return analysis
@@ -188,6 +186,19 @@ def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, us
     assert '<meta http-equiv="refresh"' not in page
 
 
+def test_it_names_a_colour_as_its_own_list_names_it(page_client, user, engine_output):
+    # Deep winter lists #ffffff as "Pure white" among its best and "White" among neutrals.
+    palette = engine_palette("deep winter")
+    analysis = _done(user, engine_output, season__label="deep winter", palette=palette)
+
+    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
+
+    best = re.search(r'<ul class="swatches palette palette-best">(.*?)</ul>', page, re.S)[1]
+    neutrals = re.search(r'<ul class="swatches palette palette-neutrals">(.*?)</ul>', page, re.S)[1]
+    assert "Pure white<br>" in best and "Pure white" not in neutrals
+    assert "White<br>" in neutrals
+
+
 def test_it_gives_advice_for_each_quality_warning(page_client, user, engine_output):
     analysis = _done(
         user, engine_output, quality__warnings=["too_dark", "colour_cast", "hair_not_visible"]
@@ -235,10 +246,34 @@ def test_it_streams_the_selfie_and_the_drape_to_their_owner(page_client, user, e
     assert selfie["Cache-Control"] == "private, no-store"
 
 
-def test_it_answers_404_for_a_picture_not_stored(page_client, user):
+def test_it_answers_404_for_a_selfie_not_stored(page_client, user):
+    analysis = services.analysis_create(owner=user, data=no_face_jpeg())
+    Selfie.objects.filter(pk=analysis.selfie_id).update(image="")
+
+    assert page_client.get(f"/analyses/{analysis.pk}/selfie.jpg").status_code == 404
+
+
+def test_it_says_the_draping_picture_comes_once_the_analysis_is_finished(page_client, user):
     pending = services.analysis_create(owner=user, data=no_face_jpeg())
 
-    assert page_client.get(f"/analyses/{pending.pk}/drape.png").status_code == 404
+    response = page_client.get(f"/analyses/{pending.pk}/drape.png")
+
+    assert response.status_code == 409
+    assert "not finished yet" in _text(response)
+    assert f'href="/analyses/{pending.pk}/"' in response.content.decode()
+
+
+def test_it_says_the_draping_picture_went_with_a_purged_photo(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+    Selfie.objects.filter(pk=analysis.selfie_id).update(image="")
+
+    page = page_client.get(f"/analyses/{analysis.pk}/")
+    drape = page_client.get(f"/analyses/{analysis.pk}/drape.png")
+
+    assert "draping picture went with your photo after the retention period" in _text(page)
+    assert "drape.png" not in page.content.decode()
+    assert drape.status_code == 404
+    assert "deleted after the retention period" in _text(drape)
 
 
 def test_it_judges_a_picked_colour(page_client, user, engine_output):
@@ -265,7 +300,10 @@ def test_it_deletes_an_analysis_with_its_pictures(
     page_client, user, engine_output, django_capture_on_commit_callbacks
 ):
     analysis = _done(user, engine_output)
+    page_client.get(f"/analyses/{analysis.pk}/drape.png")  # drawn and stored
+    analysis.refresh_from_db()
     names = [analysis.selfie.image.name, analysis.drape.name]
+    assert all(names)
 
     confirm = page_client.get(f"/analyses/{analysis.pk}/delete")
     with django_capture_on_commit_callbacks(execute=True):

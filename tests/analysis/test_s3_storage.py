@@ -103,20 +103,23 @@ def test_a_selfie_is_a_private_object_reachable_only_through_a_signed_url(bucket
     assert requests.get(signed, timeout=5).content == default_storage.open(key).read()
 
 
-def test_the_analysis_reads_s3_and_stores_its_drape_there(bucket, user, shared_faces):
+def test_the_analysis_reads_s3_and_its_drape_is_drawn_from_s3_into_s3(bucket, user, shared_faces):
     client, name = bucket
     analysis = services.analysis_create(owner=user, data=development_photo(shared_faces))
 
     assert tasks.analyse.apply(args=[analysis.pk]).get() == "done"
-
     analysis.refresh_from_db()
-    assert sorted(_keys(client, name)) == sorted([analysis.selfie.image.name, analysis.drape.name])
+    assert _keys(client, name) == [analysis.selfie.image.name]
+    drape = services.analysis_drape(analysis=analysis)  # its first request
+
+    assert sorted(_keys(client, name)) == sorted([analysis.selfie.image.name, drape.name])
 
 
 def test_account_deletion_leaves_no_object_in_the_bucket(bucket, user, shared_faces):
     client, name = bucket
     for data in (development_photo(shared_faces), no_face_jpeg()):
         tasks.analyse.apply(args=[services.analysis_create(owner=user, data=data).pk])
+    services.analysis_drape(analysis=Analysis.objects.get(status=Analysis.Status.DONE))
     assert len(_keys(client, name)) == 3  # two selfies and one drape
 
     from django.test import TestCase

@@ -1,7 +1,8 @@
 """The cheaper draping picture is the same picture, pixel for pixel.
 
-The worker draws it from the model's season without measuring the photo again, and the
-tiles blend only the cloth's edge; both are held here to what drawing it the old way gives.
+It is drawn on its first request from the stored result's palette without measuring the
+photo again, and the tiles blend only the cloth's edge; both are held here to what drawing it
+the old way gives.
 """
 
 import io
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from chromamatch import drape
-from chromamatch.analysis import drape_colours, measure
+from chromamatch.analysis import drape_colours, measure, result_drape_colours
 from chromamatch.colour import hex_to_rgb8
 from chromamatch.drape import drape_picture, photo_drape_png
 
@@ -56,14 +57,14 @@ def test_blending_only_the_edge_draws_the_same_picture(photos):
         assert np.array_equal(new, old)
 
 
-def test_drawing_from_the_models_season_gives_the_same_picture(photos):
+def test_drawing_from_the_stored_result_gives_the_same_picture(photos):
     for data in photos:
-        season = measure(data).result["season"]["label"]
+        stored = measure(data).result
 
-        from_season = photo_drape_png(data, season_label=season)
+        from_result = photo_drape_png(data, colours=result_drape_colours(stored))
         measured_again = photo_drape_png(data)
 
-        assert np.array_equal(_pixels(from_season), _pixels(measured_again))
+        assert np.array_equal(_pixels(from_result), _pixels(measured_again))
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -114,7 +114,9 @@ def test_an_odd_but_real_photo_of_a_face_is_analysed_and_stored_clean(
     )
 
     assert response.status_code == 202, response.content
-    assert analyse.apply(args=[response.json()["id"]]).get() == "done"
+    analysis_id = response.json()["id"]
+    assert analyse.apply(args=[analysis_id]).get() == "done"
+    assert auth_client.get(f"/api/analyses/{analysis_id}/drape.png").status_code == 200
     objects = new_objects()
     assert len(objects) == 2  # the selfie and its draping picture
     for name in objects:

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import services as account_services
@@ -81,10 +82,11 @@ def test_deleting_an_account_leaves_no_row_object_or_cached_value(
     failed = _upload(auth_client, no_face_jpeg())
     analyse.apply(args=[failed])
     done = _upload(auth_client, no_face_jpeg())
-    # A finished analysis with its draping picture, as the worker stores one.
+    # A finished analysis with its draping picture, as its first request stores one.
     services.analysis_complete(
-        analysis_id=done, result={"ok": True}, model_name="m", model_version="1", drape_png=b"png"
+        analysis_id=done, result={"ok": True}, model_name="m", model_version="1"
     )
+    Analysis.objects.get(pk=done).drape.save("drape.png", ContentFile(b"png"))
     assert len(new_objects()) == 3
     assert _rows_of(user.pk)
 
@@ -141,7 +143,7 @@ def test_an_account_deleted_while_its_analysis_runs_gets_nothing_back(
 
     assert _rows_of(user.pk) == {}
     assert not Analysis.objects.filter(pk=analysis_id).exists()
-    assert not any(storage_exists(name) for name in new_objects())  # no drape written late
+    assert not any(storage_exists(name) for name in new_objects())  # nothing written late
 
 
 def _assert_clean(text: str, *secrets: str) -> None:

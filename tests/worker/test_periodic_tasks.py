@@ -48,9 +48,12 @@ def test_retention_deletes_old_pictures_and_keeps_the_results(settings, shared_f
     old = services.analysis_create(owner=owner, data=development_photo(shared_faces))
     new = services.analysis_create(owner=owner, data=no_face_jpeg())
     tasks.analyse.apply(args=[old.pk])
+    old.refresh_from_db()
+    services.analysis_drape(analysis=old)  # its picture was drawn on a request
     Selfie.objects.filter(pk=old.selfie_id).update(created=timezone.now() - timedelta(days=31))
     old.refresh_from_db()
     old_files = [old.selfie.image.name, old.drape.name]
+    assert all(old_files)
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert tasks.purge_old_selfies.apply().get() == 1
