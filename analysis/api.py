@@ -3,7 +3,6 @@
 import logging
 import time
 
-from django.db import InterfaceError, OperationalError
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from analysis import selectors, services
 from analysis.models import Analysis
+from analysis.outages import DATABASE_ERRORS, STORAGE_ERRORS
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import MAX_BYTES
 from chromamatch_site.api_errors import ApiError, error_responses
@@ -31,7 +31,8 @@ MAX_WAIT_SECONDS = 30
 # ten queries a second.
 _POLL_FIRST_SECONDS = 0.02
 _POLL_MAX_SECONDS = 0.1
-# What Retry-After says when the database is unreachable: a restart or fail-over takes seconds.
+# What Retry-After says when the database or the storage is unreachable: a restart or
+# fail-over takes seconds.
 RETRY_AFTER_SECONDS = 10
 
 
@@ -46,16 +47,14 @@ class ServiceUnavailable(ApiError):
         self.wait = RETRY_AFTER_SECONDS
 
 
-class DatabaseOutageMixin:
-    """A request that cannot reach the database answers 503 with Retry-After, not a 500.
-
-    Everything these views do (the token, the rows) needs the database; a restart of it is
-    the one time a request truly cannot proceed.
-    """
+class OutageMixin:
+    """A request that cannot reach the database or the selfie storage answers 503 with
+    Retry-After, not a 500: a restart of either is the one time a request truly cannot
+    proceed, and nothing it sent is lost (an upload is stored before it is queued)."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, OperationalError | InterfaceError):
-            logger.warning("database unreachable: %s; answering 503", type(exc).__name__)
+        if isinstance(exc, DATABASE_ERRORS + STORAGE_ERRORS):
+            logger.warning("dependency unreachable: %s; answering 503", type(exc).__name__)
             exc = ServiceUnavailable()
         return super().handle_exception(exc)
 
@@ -108,7 +107,7 @@ def _error_status(code: str) -> int:
     return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if code == "image_too_large" else 400
 
 
-class AnalyzeApi(DatabaseOutageMixin, APIView):
+class AnalyzeApi(OutageMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_classes = [AnalyzeRateThrottle]
 
@@ -128,7 +127,7 @@ class AnalyzeApi(DatabaseOutageMixin, APIView):
         responses={
             200: AnalysisOutputSerializer,
             202: AnalysisOutputSerializer,
-            **error_responses(400, 401, 403, 413, 415, 429),
+            **error_responses(400, 401, 403, 413, 415, 429, 503),
         },
     )
     def post(self, request):
@@ -184,8 +183,10 @@ class AnalysisPagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
 
-@extend_schema(responses={200: AnalysisOutputSerializer(many=True), **error_responses(401, 404)})
-class AnalysisListApi(DatabaseOutageMixin, ListAPIView):
+@extend_schema(
+    responses={200: AnalysisOutputSerializer(many=True), **error_responses(401, 404, 503)}
+)
+class AnalysisListApi(OutageMixin, ListAPIView):
     serializer_class = AnalysisOutputSerializer
     pagination_class = AnalysisPagination
 
@@ -193,23 +194,23 @@ class AnalysisListApi(DatabaseOutageMixin, ListAPIView):
         return selectors.analyses_of(self.request.user)
 
 
-class AnalysisApi(DatabaseOutageMixin, APIView):
-    @extend_schema(responses={200: AnalysisOutputSerializer, **error_responses(401, 404)})
+class AnalysisApi(OutageMixin, APIView):
+    @extend_schema(responses={200: AnalysisOutputSerializer, **error_responses(401, 404, 503)})
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
         return Response(AnalysisOutputSerializer(analysis, context={"request": request}).data)
 
-    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404, 503)})
     def delete(self, request, pk: int):
         services.analysis_delete(analysis=selectors.analysis_of(request.user, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AnalysisDrapeApi(DatabaseOutageMixin, APIView):
+class AnalysisDrapeApi(OutageMixin, APIView):
     @extend_schema(
         description="The virtual draping picture. It is drawn on the first request (a "
         "fraction of a second) and stored, so later requests answer at once.",
-        responses={(200, "image/png"): OpenApiTypes.BINARY, **error_responses(401, 404, 409)},
+        responses={(200, "image/png"): OpenApiTypes.BINARY, **error_responses(401, 404, 409, 503)},
     )
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
@@ -222,7 +223,7 @@ class AnalysisDrapeApi(DatabaseOutageMixin, APIView):
         return response
 
 
-class ColorCheckApi(DatabaseOutageMixin, APIView):
+class ColorCheckApi(OutageMixin, APIView):
     class ColorCheckInputSerializer(serializers.Serializer):
         # The pattern is what chromamatch.colour.hex_to_rgb8 reads, so the schema says it too.
         hex = serializers.RegexField(
@@ -249,7 +250,7 @@ class ColorCheckApi(DatabaseOutageMixin, APIView):
         request=ColorCheckInputSerializer,
         responses={
             200: ColorCheckOutputSerializer,
-            **error_responses(400, 401, 403, 404, 409, 415),
+            **error_responses(400, 401, 403, 404, 409, 415, 503),
         },
     )
     def post(self, request):

@@ -48,6 +48,8 @@ _ERROR_MEANINGS = {
     413: "The upload is too large.",
     415: "Unsupported content type.",
     429: "Too many requests; Retry-After says when to try again.",
+    503: "The database or the selfie storage is briefly unreachable; Retry-After says when to "
+    "try again.",
 }
 
 

@@ -3,21 +3,18 @@
 import logging
 from datetime import timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from analysis import services
+from analysis.outages import DATABASE_ERRORS, STORAGE_ERRORS
 from chromamatch import registry
 from worker.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_WAIT
 from worker.model_loader import ModelUnavailable, served_model
 
 logger = logging.getLogger(__name__)
 
-# What reading a stored selfie raises when the storage (local disk or S3) is briefly unwell.
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 # Transient trouble (storage or registry briefly unreachable) is retried with exponential
 # backoff: 2, 4, 8, 16, 32 s.
 MAX_RETRIES = 5
@@ -37,7 +34,7 @@ def _backoff(retries: int) -> int:
     # The database restarting under a running analysis (analysis_start or _complete failing)
     # queues it again after 2, 4, 8... s instead of leaving it marked running with its
     # message acknowledged; the rows roll back, so the attempt is simply counted again.
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=DATABASE_ERRORS,
     retry_backoff=2,
     retry_backoff_max=32,
     max_retries=MAX_RETRIES,

@@ -1,6 +1,7 @@
 """Selfies on an S3 server (moto's, a real HTTP endpoint): private objects, signed URLs,
 nothing left behind after deletion, retries when the storage misbehaves."""
 
+import io
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import uuid
 import boto3
 import pytest
 import requests
+from botocore.config import Config
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
@@ -157,3 +159,39 @@ def test_health_names_the_storage_when_the_bucket_is_gone(bucket, client):
 
     assert response.status_code == 503
     assert response.json()["checks"]["storage"].startswith("error")
+
+
+def test_the_api_answers_503_while_the_storage_is_unreachable_and_keeps_nothing_half_made(
+    bucket, user, auth_client, shared_faces, settings
+):
+    client, name = bucket
+    analysis = services.analysis_create(owner=user, data=development_photo(shared_faces))
+    assert tasks.analyse.apply(args=[analysis.pk]).get() == "done"
+    # The store goes away: nothing listens on its port, and one attempt each is enough.
+    options = settings.STORAGES["default"]["OPTIONS"]
+    down = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                **options,
+                "endpoint_url": f"http://127.0.0.1:{_free_port()}",
+                "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
+            },
+        },
+    }
+    upload = io.BytesIO(no_face_jpeg())
+    upload.name = "selfie.jpg"
+
+    with override_settings(STORAGES=down):
+        drape = auth_client.get(f"/api/analyses/{analysis.pk}/drape.png")
+        refused = auth_client.post("/api/analyze", {"file": upload}, format="multipart")
+
+    for response in (drape, refused):
+        assert response.status_code == 503
+        assert response["Retry-After"] == "10"
+        assert response.json()["error"]["code"] == "service_unavailable"
+    assert Analysis.objects.count() == 1  # the refused upload left no row without a selfie
+    assert _keys(client, name) == [analysis.selfie.image.name]
+    # The store is back: the same request draws the picture.
+    assert auth_client.get(f"/api/analyses/{analysis.pk}/drape.png").status_code == 200

@@ -1,0 +1,11 @@
+"""The errors that mean a dependency is unreachable, not that a request or the code is wrong.
+
+The worker retries them; the API answers them with 503 and Retry-After instead of a 500.
+"""
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.db import InterfaceError, OperationalError
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Local media (OSError) or S3: a refused connection, a timeout, a bucket that is not there.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
