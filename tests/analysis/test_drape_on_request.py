@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import requests
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -74,6 +75,11 @@ def _url(analysis: Analysis) -> str:
 
 
 def _png(response) -> bytes:
+    """The picture a response gives: streamed, or (pages on S3) behind a signed URL."""
+    if response.status_code == 302:
+        signed = requests.get(response["Location"], timeout=10)
+        assert signed.status_code == 200 and signed.headers["Content-Type"] == "image/png"
+        return signed.content
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "image/png"
     return b"".join(response.streaming_content)

@@ -73,7 +73,9 @@ def test_it_takes_a_person_from_sign_up_to_deleting_their_analysis(
     expect(page.get_by_alt_text("The selfie you sent")).to_be_visible()
     expect(page.locator("img.drape")).to_be_visible()
     _accessible(page)
-    # The loaded images really are pictures (the owner-checked views answered).
+    # The loaded images really are pictures (the owner-checked views answered). The draping
+    # picture is drawn on this first request, so wait for the images to finish loading.
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
     assert all(width > 0 for width in widths)
 
