@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from analysis import selectors, services
 from analysis.models import Analysis
-from analysis.outages import DATABASE_ERRORS, STORAGE_ERRORS
+from analysis.outages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STORAGE_ERRORS
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import MAX_BYTES
 from chromamatch_site.api_errors import ApiError, error_responses
@@ -31,9 +31,6 @@ MAX_WAIT_SECONDS = 30
 # ten queries a second.
 _POLL_FIRST_SECONDS = 0.02
 _POLL_MAX_SECONDS = 0.1
-# What Retry-After says when the database or the storage is unreachable: a restart or
-# fail-over takes seconds.
-RETRY_AFTER_SECONDS = 10
 
 
 class ServiceUnavailable(ApiError):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "analysis.middleware.OutagePageMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 

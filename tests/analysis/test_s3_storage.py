@@ -161,37 +161,47 @@ def test_health_names_the_storage_when_the_bucket_is_gone(bucket, client):
     assert response.json()["checks"]["storage"].startswith("error")
 
 
-def test_the_api_answers_503_while_the_storage_is_unreachable_and_keeps_nothing_half_made(
-    bucket, user, auth_client, shared_faces, settings
-):
-    client, name = bucket
-    analysis = services.analysis_create(owner=user, data=development_photo(shared_faces))
-    assert tasks.analyse.apply(args=[analysis.pk]).get() == "done"
-    # The store goes away: nothing listens on its port, and one attempt each is enough.
-    options = settings.STORAGES["default"]["OPTIONS"]
-    down = {
-        **settings.STORAGES,
-        "default": {
-            **settings.STORAGES["default"],
-            "OPTIONS": {
-                **options,
-                "endpoint_url": f"http://127.0.0.1:{_free_port()}",
-                "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
-            },
-        },
+def _unreachable(settings) -> dict:
+    """STORAGES pointed at a port nothing listens on, one attempt per request."""
+    default = settings.STORAGES["default"]
+    options = {
+        **default["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{_free_port()}",
+        "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
     }
+    return {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+
+def _upload() -> io.BytesIO:
     upload = io.BytesIO(no_face_jpeg())
     upload.name = "selfie.jpg"
+    return upload
 
-    with override_settings(STORAGES=down):
-        drape = auth_client.get(f"/api/analyses/{analysis.pk}/drape.png")
-        refused = auth_client.post("/api/analyze", {"file": upload}, format="multipart")
 
-    for response in (drape, refused):
+def test_the_api_and_the_pages_answer_503_while_the_storage_is_unreachable(
+    bucket, user, auth_client, client, shared_faces, settings
+):
+    s3, name = bucket
+    analysis = services.analysis_create(owner=user, data=development_photo(shared_faces))
+    assert tasks.analyse.apply(args=[analysis.pk]).get() == "done"
+    client.force_login(user)
+
+    with override_settings(STORAGES=_unreachable(settings)):
+        api = [
+            auth_client.get(f"/api/analyses/{analysis.pk}/drape.png"),
+            auth_client.post("/api/analyze", {"file": _upload()}, format="multipart"),
+        ]
+        pages = [
+            client.get(f"/analyses/{analysis.pk}/drape.png"),
+            client.post("/upload/", {"photo": _upload()}),
+        ]
+
+    for response in api + pages:
         assert response.status_code == 503
         assert response["Retry-After"] == "10"
-        assert response.json()["error"]["code"] == "service_unavailable"
-    assert Analysis.objects.count() == 1  # the refused upload left no row without a selfie
-    assert _keys(client, name) == [analysis.selfie.image.name]
+    assert all(r.json()["error"]["code"] == "service_unavailable" for r in api)
+    assert all(b"Nothing you sent was lost" in r.content for r in pages)
+    assert Analysis.objects.count() == 1  # the refused uploads left no row without a selfie
+    assert _keys(s3, name) == [analysis.selfie.image.name]
     # The store is back: the same request draws the picture.
     assert auth_client.get(f"/api/analyses/{analysis.pk}/drape.png").status_code == 200
