@@ -9,9 +9,11 @@ also counts once as shot, where the target is no change. Selfies are not framed 
 studio portraits, so part of the copies (and two copies as shot) are reframed first: shrunk,
 cropped tighter, or pasted small into a large frame of the backdrop's or a wall's colour, then
 loaded and searched for a face exactly as ``analysis.measure`` does (a small face is read again
-at a higher resolution). Cues are read from the relit pixels exactly as ``estimate_lighting``
-reads them; on copies in the original framing the face landmarks are found once per photo,
-since relighting does not move them. People are split 80/20 by
+at a higher resolution). Every development photo shows a white shirt, so half the copies (and
+two more as shot) have it dyed another colour (chromamatch.relight.dye_clothing): what a person
+wears must say nothing about the light. Cues are read from the relit pixels exactly as
+``estimate_lighting`` reads them; on copies in the original framing the face landmarks are
+found once per photo, since relighting does not move them. People are split 80/20 by
 identity: the held-out people never reach the fit, and their errors on the targets are
 printed and stored in the model file (bench/lighting_figures.py gives their skin figures).
 """
