@@ -30,7 +30,7 @@ class SignupApi(APIView):
 
     @extend_schema(
         request=SignupInputSerializer,
-        responses={201: TokenOutputSerializer, **error_responses(400, 409, 415, 429)},
+        responses={201: TokenOutputSerializer, **error_responses(400, 409, 415, 429, 503)},
     )
     def post(self, request):
         data = self.SignupInputSerializer(data=request.data)
@@ -58,7 +58,7 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenInputSerializer,
-        responses={200: TokenOutputSerializer, **error_responses(400, 401, 415, 429)},
+        responses={200: TokenOutputSerializer, **error_responses(400, 401, 415, 429, 503)},
     )
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
@@ -83,7 +83,7 @@ class AccountApi(APIView):
         consent_policy_version = serializers.CharField(allow_null=True)
         consent_given_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(responses={200: AccountOutputSerializer, **error_responses(401)})
+    @extend_schema(responses={200: AccountOutputSerializer, **error_responses(401, 503)})
     def get(self, request):
         consent = request.user.consents.first()
         return Response(
@@ -97,7 +97,7 @@ class AccountApi(APIView):
             ).data
         )
 
-    @extend_schema(request=None, responses={204: None, **error_responses(401, 403)})
+    @extend_schema(request=None, responses={204: None, **error_responses(401, 403, 503)})
     def delete(self, request):
         services.account_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

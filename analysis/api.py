@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from analysis import selectors, services
 from analysis.models import Analysis
-from analysis.outages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STORAGE_ERRORS
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import MAX_BYTES
 from chromamatch_site.api_errors import ApiError, error_responses
@@ -31,29 +30,6 @@ MAX_WAIT_SECONDS = 30
 # ten queries a second.
 _POLL_FIRST_SECONDS = 0.02
 _POLL_MAX_SECONDS = 0.1
-
-
-class ServiceUnavailable(ApiError):
-    def __init__(self):
-        super().__init__(
-            "service_unavailable",
-            "The service is briefly unavailable. Please try again in a few seconds.",
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-        # DRF's exception handler turns ``wait`` into the Retry-After header.
-        self.wait = RETRY_AFTER_SECONDS
-
-
-class OutageMixin:
-    """A request that cannot reach the database or the selfie storage answers 503 with
-    Retry-After, not a 500: a restart of either is the one time a request truly cannot
-    proceed, and nothing it sent is lost (an upload is stored before it is queued)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DATABASE_ERRORS + STORAGE_ERRORS):
-            logger.warning("dependency unreachable: %s; answering 503", type(exc).__name__)
-            exc = ServiceUnavailable()
-        return super().handle_exception(exc)
 
 
 class AnalyzeRateThrottle(UserRateThrottle):
@@ -104,7 +80,7 @@ def _error_status(code: str) -> int:
     return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if code == "image_too_large" else 400
 
 
-class AnalyzeApi(OutageMixin, APIView):
+class AnalyzeApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_classes = [AnalyzeRateThrottle]
 
@@ -183,7 +159,7 @@ class AnalysisPagination(PageNumberPagination):
 @extend_schema(
     responses={200: AnalysisOutputSerializer(many=True), **error_responses(401, 404, 503)}
 )
-class AnalysisListApi(OutageMixin, ListAPIView):
+class AnalysisListApi(ListAPIView):
     serializer_class = AnalysisOutputSerializer
     pagination_class = AnalysisPagination
 
@@ -191,7 +167,7 @@ class AnalysisListApi(OutageMixin, ListAPIView):
         return selectors.analyses_of(self.request.user)
 
 
-class AnalysisApi(OutageMixin, APIView):
+class AnalysisApi(APIView):
     @extend_schema(responses={200: AnalysisOutputSerializer, **error_responses(401, 404, 503)})
     def get(self, request, pk: int):
         analysis = selectors.analysis_of(request.user, pk)
@@ -203,7 +179,7 @@ class AnalysisApi(OutageMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AnalysisDrapeApi(OutageMixin, APIView):
+class AnalysisDrapeApi(APIView):
     @extend_schema(
         description="The virtual draping picture. It is drawn on the first request (a "
         "fraction of a second) and stored, so later requests answer at once.",
@@ -220,7 +196,7 @@ class AnalysisDrapeApi(OutageMixin, APIView):
         return response
 
 
-class ColorCheckApi(OutageMixin, APIView):
+class ColorCheckApi(APIView):
     class ColorCheckInputSerializer(serializers.Serializer):
         # The pattern is what chromamatch.colour.hex_to_rgb8 reads, so the schema says it too.
         hex = serializers.RegexField(

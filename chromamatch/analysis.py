@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chromamatch import colour, tone
+from chromamatch.drape import drape_png
 from chromamatch.errors import AnalysisError
 from chromamatch.eye_colour import eye_colour
 from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, FaceSearch, find_faces
@@ -48,6 +49,11 @@ class Measurement:
     skin_lab: np.ndarray
     colouring: Colouring | None = None
     skin_debug: np.ndarray | None = field(default=None, repr=False)
+
+    def drape_png(self) -> bytes:
+        """The draping picture of this photo, in its season's best and worst colours."""
+        best, worst = drape_colours(self.season.label)
+        return drape_png(self.rgb, self.face, best=best, worst=worst)
 
 
 def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurement:

@@ -76,11 +76,10 @@ def _measure_or_exit(path: Path):
 
 def _drape(args: argparse.Namespace) -> int:
     from chromamatch.analysis import drape_colours
-    from chromamatch.drape import drape_png
 
     measurement = _measure_or_exit(args.image)
-    best, worst = drape_colours(measurement.season.label)
-    args.output.write_bytes(drape_png(measurement.rgb, measurement.face, best=best, worst=worst))
+    args.output.write_bytes(measurement.drape_png())
+    best, _ = drape_colours(measurement.season.label)
     print(f"{args.output}: {measurement.season.label}; best {', '.join(c['name'] for c in best)}")
     return 0
 

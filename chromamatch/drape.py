@@ -201,19 +201,15 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
     return text + "…"
 
 
-def photo_drape_png(data: bytes, *, colours: tuple[list[dict], list[dict]] | None = None) -> bytes:
-    """The draping picture of an uploaded photo; raise AnalysisError when it cannot be made.
+def photo_drape_png(data: bytes, *, colours: tuple[list[dict], list[dict]]) -> bytes:
+    """The draping picture of a photo analysed already; raise AnalysisError when it cannot be made.
 
-    Give ``colours`` (best, worst) when the photo was analysed already (a stored result, see
-    ``analysis.result_drape_colours``): the face is then located again without measuring the
-    whole photo a second time.
+    ``colours`` (best, worst) come from the stored result (``analysis.result_drape_colours``),
+    so the face is located again without measuring the whole photo a second time; a photo not
+    measured yet draws its picture with ``analysis.Measurement.drape_png``.
     """
-    from chromamatch.analysis import drape_colours, located_face, measure
+    from chromamatch.analysis import located_face
 
-    if colours is None:
-        measurement = measure(data)
-        best, worst = drape_colours(measurement.season.label)
-        return drape_png(measurement.rgb, measurement.face, best=best, worst=worst)
     # The face found and refused exactly as measure() finds and refuses it.
     image, search = located_face(data)
     best, worst = colours

@@ -22,8 +22,9 @@ from scipy.stats import spearmanr
 
 from chromamatch import colour, relight
 from chromamatch.analysis import analyze
-from chromamatch.faces_manifest import Photo, read_manifest
+from chromamatch.faces_manifest import Photo, read_manifest, read_template
 from chromamatch.image_loading import encode_jpeg
+from chromamatch.lighting_training import OWN_LIGHT, prepare_photo, relit_picture
 
 EVALUATION_SEED = 20261127
 RELIT_PER_PHOTO = 4
@@ -91,7 +92,7 @@ def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int)
     }
 
 
-def colouring_figures(photos: list[Photo], canonical: dict[str, dict], data_dir: Path) -> dict:
+def colouring_figures(photos: list[Photo], canonical: dict[str, dict]) -> dict:
     """Part 2: season and face shape, their stability and spread, face shape vs templates."""
     from chromamatch.face_shape import face_shape_from_points, template_points
 
@@ -106,14 +107,10 @@ def colouring_figures(photos: list[Photo], canonical: dict[str, dict], data_dir:
 
     length_errors = []
     for photo in photos:
-        tem = data_dir / photo.file.replace(".jpg", ".tem")
         result = canonical[photo.file]
-        if photo.expression != "neutral" or not tem.exists() or not result["ok"]:
+        if photo.template is None or not photo.template.exists() or not result["ok"]:
             continue
-        lines = tem.read_text().split()
-        count = int(lines[0])
-        points = np.array(lines[1 : 1 + 2 * count], dtype=float).reshape(count, 2)
-        template = face_shape_from_points(template_points(points))
+        template = face_shape_from_points(template_points(read_template(photo.template)))
         ours = result["face_shape"]["measurements"]["length_to_width"]
         length_errors.append(abs(ours / template.measurements["length_to_width"] - 1))
     return {
@@ -216,14 +213,13 @@ def clothing_figures(neutral: list[Photo], canonical: dict[str, dict], copies: i
     diffs, undertone_same = [], []
     for photo in neutral:
         base = canonical[photo.file]
-        if not base["ok"]:
+        prepared = prepare_photo(photo) if base["ok"] else None
+        if prepared is None:
             continue
-        rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
-        shirt = relight.white_clothing_mask(rgb, relight.person_mask(rgb), base["face_box"][3])
-        linear = relight.srgb8_to_linear(rgb)
         for _ in range(copies):
-            dyed = relight.dye_clothing(linear, shirt, relight.random_clothing_colour(rng))
-            result = analyze(encode_jpeg(relight.linear_to_srgb8(dyed), quality=92))
+            # Dyed exactly as the lighting estimator's training and bench/lighting_figures dye.
+            light = OWN_LIGHT | {"clothing_rgb": relight.random_clothing_colour(rng)}
+            result = analyze(encode_jpeg(relit_picture(prepared, light), quality=92))
             if result["ok"]:
                 diffs.append(abs(result["skin"]["ita"] - base["skin"]["ita"]))
                 undertone_same.append(result["undertone"]["label"] == base["undertone"]["label"])
@@ -333,7 +329,7 @@ def identity_figures(photos: list[Photo], canonical: dict[str, dict]) -> dict:
     }
 
 
-def evaluate(photos: list[Photo], *, data_dir: Path, quick: bool = False) -> dict:
+def evaluate(photos: list[Photo], *, quick: bool = False) -> dict:
     """Every figure on ``photos`` (with the engine data in use: see ``engine_data.using``)."""
     started = time.perf_counter()
     neutral = [p for p in photos if p.expression == "neutral"]
@@ -344,7 +340,7 @@ def evaluate(photos: list[Photo], *, data_dir: Path, quick: bool = False) -> dic
         "format": format_figures(neutral[:: 6 if quick else 3], canonical),
         "clothing": clothing_figures(neutral[:: 6 if quick else 3], canonical),
         "identity": identity_figures(photos, canonical),
-        "colouring": colouring_figures(photos, canonical, data_dir),
+        "colouring": colouring_figures(photos, canonical),
         "no_face": no_face_figures(),
         "bad": bad_input_figures(),
     }
@@ -365,7 +361,7 @@ def run_evaluation(
     photos = read_manifest(data_dir)
     if people is not None:
         photos = [photo for photo in photos if photo.identity in people]
-    figures = evaluate(photos, data_dir=data_dir, quick=quick)
+    figures = evaluate(photos, quick=quick)
     figures["meta"]["command"] = (
         f"python -m chromamatch evaluate --data {data_dir}"
         + (" --held-out" if people is not None else "")

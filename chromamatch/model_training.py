@@ -55,7 +55,7 @@ def train_and_register(
         held_out = [photo for photo in photos if photo.identity in trained.held_out]
         print(f"evaluating on {len(held_out)} photos of held-out people", file=sys.stderr)
         with engine_data.using(engine_data.EngineData.read(bundle)):
-            figures = evaluation.evaluate(held_out, data_dir=data_dir, quick=quick)
+            figures = evaluation.evaluate(held_out, quick=quick)
         figures["lighting_targets_held_out"] = trained.figures["held_out"]
         seconds = time.monotonic() - started
         version = registry.log_version(

@@ -43,12 +43,13 @@ _REGION_POLYGONS = {
     "nose_bridge": (168, 417, 351, 419, 248, 195, 3, 196, 122, 193),
     "chin": (18, 313, 421, 428, 396, 175, 171, 208, 201, 83),
 }
-# The reference cheek patches sit below and outside each pupil. The London set's template puts
-# them 0.13-0.30 inter-pupil distances outside and 0.45-0.51 below the pupils, with a spread of
-# about 0.08 from face to face that no FaceMesh landmark predicts. The offsets below (outward,
-# down, in inter-pupil distances) and the square's side were picked on a grid against the
-# references; neighbours 0.02-0.03 away give 3.1-3.7 degrees of median ITA error, which is
-# the references' own placement noise (bench/skin_sampling_agreement.py measures the choice).
+# The reference cheek patches sit below and outside each pupil, where the London set's
+# template puts them, by two conventions: about 0.11 inter-pupil distances outside the pupils
+# for identities numbered below 36, 0.26 from 36 on, 0.46-0.48 below, with a spread of 0.03 within
+# each that no FaceMesh landmark predicts (bench/reference_placement.py). The offsets below
+# (outward, down, in inter-pupil distances) and the square's side were picked on a grid against
+# the references and sit between the two; neighbours 0.02-0.03 away give 3.1-3.7 degrees of
+# median ITA error (bench/skin_sampling_agreement.py measures the choice).
 # Cheek shading falls off fast towards the ear, so the outward offset matters most.
 _CHEEK_OFFSET_IPD = (0.22, 0.45)
 _CHEEK_SIDE_IPD = 0.34

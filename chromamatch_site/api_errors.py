@@ -1,4 +1,8 @@
-"""One JSON shape for every API error: ``{"error": {"code", "message", "fields"?}}``."""
+"""One JSON shape for every API error: ``{"error": {"code", "message", "fields"?}}``.
+
+A request that cannot reach the database or the selfie storage answers 503 with Retry-After,
+not a 500, whichever view it reached: a restart of either is the one time a request truly
+cannot proceed, and nothing it sent is lost (an upload is stored before it is queued)."""
 
 import logging
 
@@ -15,6 +19,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from analysis.outages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
+
 
 class ApiError(exceptions.APIException):
     """An error with a stable code and a message written for the person who caused it."""
@@ -23,6 +31,17 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=message, code=code)
         self.status_code = http_status
         self.error_code = code
+
+
+class ServiceUnavailable(ApiError):
+    def __init__(self):
+        super().__init__(
+            "service_unavailable",
+            "The service is briefly unavailable. Please try again in a few seconds.",
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        # DRF's exception handler turns ``wait`` into the Retry-After header.
+        self.wait = RETRY_AFTER_SECONDS
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -89,7 +108,10 @@ def _suspicious(exc: SuspiciousOperation) -> ApiError:
 
 def exception_handler(exc, context):
     # Convert Django's own exceptions first, so every branch below sees a DRF exception.
-    if isinstance(exc, Http404):
+    if isinstance(exc, DATABASE_ERRORS + STORAGE_ERRORS):
+        logger.warning("dependency unreachable: %s; answering 503", type(exc).__name__)
+        exc = ServiceUnavailable()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -9,6 +9,7 @@ from chromamatch.face_shape import (
     mesh_points,
     template_points,
 )
+from chromamatch.faces_manifest import read_template
 from chromamatch.image_loading import load_image
 
 MEASUREMENTS = {
@@ -42,12 +43,6 @@ def face_points(*, length=1.375, forehead=0.95, jaw=0.79, chin=0.32) -> dict:
         **pair("jaw", jaw, 1.25),
         **pair("chin", chin, 1.62),
     }
-
-
-def read_template(path) -> np.ndarray:
-    lines = path.read_text().split("\n")
-    count = int(lines[0])
-    return np.array([[float(v) for v in line.split()] for line in lines[1 : 1 + count]])
 
 
 def test_it_calls_a_typical_face_oval_and_reports_its_measurements():
