@@ -49,8 +49,9 @@ from chromamatch import engine_data, relight, season, tone  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.colour import linear_rgb_to_lab  # noqa: E402
 from chromamatch.errors import AnalysisError  # noqa: E402
-from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO, load_manifest  # noqa: E402
+from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO  # noqa: E402
 from chromamatch.eye_colour import iris_linear_rgb  # noqa: E402
+from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     _fade_small_shifts,
@@ -118,7 +119,7 @@ def _record(data: bytes) -> dict | None:
 
 
 def collect(data_dir: Path, seed: int, copies: int) -> None:
-    photos = load_manifest(data_dir)
+    photos = read_manifest(data_dir)
     rng = np.random.default_rng(seed)
     records = []
     for photo in photos:
