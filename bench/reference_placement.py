@@ -139,7 +139,7 @@ def collect(dataset: Path) -> list[dict]:
                 "ref_lab": photo.ref_lab,
                 "ref_ita": photo.ref_ita,
                 "rebuilt_lab": reference_reading(full_lab, full_centres, full_ipd),
-                "lab": lab_of(image.rgb),
+                "rgb": image.rgb,  # 8-bit, read again below: 78 CIELAB copies would take 1 GB
                 "frame": frame,
                 "offsets": frame.offsets(centres),
                 "mesh": frame.normalised(frame.landmarks),
@@ -219,11 +219,19 @@ def main(dataset: Path) -> None:
     refs = np.array([p["ref_ita"] for p in people])
     readings = {
         "the template's own squares": [
-            ita(reference_reading(p["lab"], p["frame"].centres(p["offsets"]), p["frame"].ipd))
+            ita(
+                reference_reading(
+                    lab_of(p["rgb"]), p["frame"].centres(p["offsets"]), p["frame"].ipd
+                )
+            )
             for p in people
         ],
         "squares predicted from FaceMesh (ridge)": [
-            ita(reference_reading(p["lab"], p["frame"].centres(g.reshape(2, 2)), p["frame"].ipd))
+            ita(
+                reference_reading(
+                    lab_of(p["rgb"]), p["frame"].centres(g.reshape(2, 2)), p["frame"].ipd
+                )
+            )
             for p, g in zip(people, predicted["ridge on 478 FaceMesh landmarks"], strict=True)
         ],
         "the engine's skin sample (no lighting correction)": [p["engine_ita"] for p in people],
