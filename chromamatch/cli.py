@@ -78,7 +78,10 @@ def _drape(args: argparse.Namespace) -> int:
     from chromamatch.analysis import drape_colours
 
     measurement = _measure_or_exit(args.image)
-    args.output.write_bytes(measurement.drape_png())
+    try:
+        args.output.write_bytes(measurement.drape_png())
+    except OSError as exc:
+        sys.exit(f"{args.output}: cannot write the file: {exc.strerror}.")
     best, _ = drape_colours(measurement.season.label)
     print(f"{args.output}: {measurement.season.label}; best {', '.join(c['name'] for c in best)}")
     return 0

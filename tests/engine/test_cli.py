@@ -103,3 +103,13 @@ def test_a_photo_without_a_face_is_refused_by_the_single_photo_commands(tmp_path
 
     assert result.returncode == 1
     assert "No face was found" in result.stderr
+
+
+def test_drape_to_a_path_that_cannot_be_written_says_so_without_a_traceback(shared_faces, tmp_path):
+    out = tmp_path / "no such folder" / "drape.png"
+
+    result = _run("drape", str(shared_faces / "images" / "061_03.jpg"), "-o", str(out))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{out}: cannot write the file: No such file or directory." in result.stderr
