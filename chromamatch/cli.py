@@ -14,6 +14,12 @@ def _analyze(args: argparse.Namespace) -> int:
 
     from chromamatch.analysis import failure, measure
 
+    if args.debug is not None:
+        try:
+            args.debug.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            # Before the first photo: stopping halfway would cut the one line per file short.
+            sys.exit(f"{args.debug}: cannot make the folder: {exc.strerror}.")
     status = 0
     for name in args.images:
         path = Path(name)
@@ -34,7 +40,6 @@ def _analyze(args: argparse.Namespace) -> int:
                 measurement = measure(data, filename=name, debug=args.debug is not None)
                 line = measurement.result
                 if args.debug is not None:
-                    args.debug.mkdir(parents=True, exist_ok=True)
                     Image.fromarray(measurement.skin_debug).save(
                         args.debug / f"{path.stem}.skin.png"
                     )

@@ -113,3 +113,18 @@ def test_drape_to_a_path_that_cannot_be_written_says_so_without_a_traceback(shar
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{out}: cannot write the file: No such file or directory." in result.stderr
+
+
+def test_a_debug_folder_that_cannot_be_made_is_refused_before_any_photo(
+    shared_faces, tmp_path, wall_photo
+):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file where the folder should go")
+    face = shared_faces / "images" / "001_03.jpg"
+
+    result = _run("analyze", "--json", "--debug", str(not_a_folder), str(wall_photo), str(face))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{not_a_folder}: cannot make the folder" in result.stderr
+    assert result.stdout == ""
