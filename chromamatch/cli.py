@@ -112,8 +112,11 @@ def _color_check(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from chromamatch.evaluation import run_evaluation
+    from chromamatch.faces_manifest import MANIFEST
     from chromamatch.lighting import held_out_identities
 
+    if not (args.data / MANIFEST).is_file():
+        sys.exit(f"{args.data}: no {MANIFEST} in it; --data takes the faces folder that holds one.")
     people = held_out_identities() if args.held_out else None
     out = args.out or Path("docs/evaluation_held_out.md" if args.held_out else "docs/evaluation.md")
     run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people)

@@ -128,3 +128,11 @@ def test_a_debug_folder_that_cannot_be_made_is_refused_before_any_photo(
     assert "Traceback" not in result.stderr
     assert f"{not_a_folder}: cannot make the folder" in result.stderr
     assert result.stdout == ""
+
+
+def test_evaluate_on_a_folder_without_a_manifest_says_so_without_a_traceback(tmp_path):
+    result = _run("evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "e.md"))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{tmp_path}: no manifest.csv" in result.stderr
