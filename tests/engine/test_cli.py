@@ -1,6 +1,7 @@
 """``python -m chromamatch analyze --json``: one JSON line per file, in order, nothing else."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,23 @@ def test_evaluate_on_a_folder_without_a_manifest_says_so_without_a_traceback(tmp
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{tmp_path}: no manifest.csv" in result.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head -0`: the first line written finds nobody reading
+
+    with os.fdopen(write_end, "wb") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "chromamatch", "analyze", "--json", str(text), str(text)],
+            cwd=REPO,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr == ""
