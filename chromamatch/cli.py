@@ -25,7 +25,7 @@ def _analyze(args: argparse.Namespace) -> int:
     for name in args.images:
         path = Path(name)
         try:
-            data = path.read_bytes()
+            data = _read_photo(path)
         except OSError as exc:
             status = 1
             line = {
@@ -53,6 +53,18 @@ def _analyze(args: argparse.Namespace) -> int:
     return status
 
 
+def _read_photo(path: Path) -> bytes:
+    """The bytes of a photo, never more than one past the most the engine accepts.
+
+    That one byte is enough for ``load_image`` to refuse the file as too large; a larger one (a
+    video, ``/dev/zero``) is never held in memory whole.
+    """
+    from chromamatch.image_loading import MAX_BYTES
+
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
 def _human(line: dict) -> str:
     if not line["ok"]:
         return f"{line['file']}: {line['error']['message']}"
@@ -73,7 +85,7 @@ def _measure_or_exit(path: Path):
     from chromamatch.analysis import measure
 
     try:
-        return measure(path.read_bytes(), filename=str(path))
+        return measure(_read_photo(path), filename=str(path))
     except OSError as exc:
         sys.exit(f"{path}: cannot read the file: {exc.strerror}.")
     except AnalysisError as error:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,23 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
 
     assert result.returncode == 1
     assert result.stderr == ""
+
+
+def _limit_memory():
+    # Before the read was bounded, /dev/zero was read until memory ran out; cap it at 3 GB so
+    # that failure is a quick MemoryError and not the machine's.
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+
+def test_a_file_without_end_is_too_large_without_being_read_whole():
+    result = subprocess.run(
+        [sys.executable, "-m", "chromamatch", "analyze", "--json", "/dev/zero"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["error"]["code"] == "image_too_large"
