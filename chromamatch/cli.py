@@ -5,14 +5,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chromamatch.errors import AnalysisError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _analyze(args: argparse.Namespace) -> int:
     # Imported here so `--help` and usage errors answer at once, without loading mediapipe.
-    from PIL import Image
-
     from chromamatch.analysis import failure, measure
 
     if args.debug is not None:
@@ -40,17 +42,34 @@ def _analyze(args: argparse.Namespace) -> int:
             try:
                 measurement = measure(data, filename=name, debug=args.debug is not None)
                 line = measurement.result
-                if args.debug is not None:
-                    Image.fromarray(measurement.skin_debug).save(
-                        args.debug / f"{path.stem}.skin.png"
-                    )
             except AnalysisError as error:
                 line = failure(name, error)
+            else:
+                if args.debug is not None and not _save_skin_debug(
+                    measurement.skin_debug, args.debug / f"{path.stem}.skin.png"
+                ):
+                    status = 1
         if args.json:
             print(json.dumps(line, ensure_ascii=False), flush=True)
         else:
             print(_human(line), flush=True)
     return status
+
+
+def _save_skin_debug(picture: "np.ndarray", out: Path) -> bool:
+    """Save the picture of the skin pixels used; if it cannot be, say why and answer False.
+
+    The analysis stands without its picture (a full disk, a folder in the way), so its line is
+    still printed and the other files still analysed.
+    """
+    from PIL import Image
+
+    try:
+        Image.fromarray(picture).save(out)
+    except OSError as exc:
+        print(f"{out}: cannot write the file: {exc.strerror}.", file=sys.stderr)
+        return False
+    return True
 
 
 def _read_photo(path: Path) -> bytes:

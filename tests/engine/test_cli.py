@@ -178,3 +178,16 @@ def test_a_file_without_end_is_too_large_without_being_read_whole():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["error"]["code"] == "image_too_large"
+
+
+def test_a_debug_picture_that_cannot_be_written_still_leaves_the_line(shared_faces, tmp_path):
+    face = shared_faces / "images" / "001_03.jpg"
+    in_the_way = tmp_path / "debug" / "001_03.skin.png"
+    in_the_way.mkdir(parents=True)
+
+    result = _run("analyze", "--json", "--debug", str(tmp_path / "debug"), str(face))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{in_the_way}: cannot write the file: Is a directory." in result.stderr
+    assert json.loads(result.stdout)["ok"]
