@@ -2,23 +2,32 @@
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chromamatch.errors import AnalysisError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _analyze(args: argparse.Namespace) -> int:
     # Imported here so `--help` and usage errors answer at once, without loading mediapipe.
-    from PIL import Image
-
     from chromamatch.analysis import failure, measure
 
+    if args.debug is not None:
+        try:
+            args.debug.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            # Before the first photo: stopping halfway would cut the one line per file short.
+            sys.exit(f"{args.debug}: cannot make the folder: {exc.strerror}.")
     status = 0
     for name in args.images:
         path = Path(name)
         try:
-            data = path.read_bytes()
+            data = _read_photo(path)
         except OSError as exc:
             status = 1
             line = {
@@ -33,18 +42,46 @@ def _analyze(args: argparse.Namespace) -> int:
             try:
                 measurement = measure(data, filename=name, debug=args.debug is not None)
                 line = measurement.result
-                if args.debug is not None:
-                    args.debug.mkdir(parents=True, exist_ok=True)
-                    Image.fromarray(measurement.skin_debug).save(
-                        args.debug / f"{path.stem}.skin.png"
-                    )
             except AnalysisError as error:
                 line = failure(name, error)
+            else:
+                if args.debug is not None and not _save_skin_debug(
+                    measurement.skin_debug, args.debug / f"{path.stem}.skin.png"
+                ):
+                    status = 1
         if args.json:
             print(json.dumps(line, ensure_ascii=False), flush=True)
         else:
             print(_human(line), flush=True)
     return status
+
+
+def _save_skin_debug(picture: "np.ndarray", out: Path) -> bool:
+    """Save the picture of the skin pixels used; if it cannot be, say why and answer False.
+
+    The analysis stands without its picture (a full disk, a folder in the way), so its line is
+    still printed and the other files still analysed.
+    """
+    from PIL import Image
+
+    try:
+        Image.fromarray(picture).save(out)
+    except OSError as exc:
+        print(f"{out}: cannot write the file: {exc.strerror}.", file=sys.stderr)
+        return False
+    return True
+
+
+def _read_photo(path: Path) -> bytes:
+    """The bytes of a photo, never more than one past the most the engine accepts.
+
+    That one byte is enough for ``load_image`` to refuse the file as too large; a larger one (a
+    video, ``/dev/zero``) is never held in memory whole.
+    """
+    from chromamatch.image_loading import MAX_BYTES
+
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
 
 
 def _human(line: dict) -> str:
@@ -67,7 +104,7 @@ def _measure_or_exit(path: Path):
     from chromamatch.analysis import measure
 
     try:
-        return measure(path.read_bytes(), filename=str(path))
+        return measure(_read_photo(path), filename=str(path))
     except OSError as exc:
         sys.exit(f"{path}: cannot read the file: {exc.strerror}.")
     except AnalysisError as error:
@@ -78,7 +115,10 @@ def _drape(args: argparse.Namespace) -> int:
     from chromamatch.analysis import drape_colours
 
     measurement = _measure_or_exit(args.image)
-    args.output.write_bytes(measurement.drape_png())
+    try:
+        args.output.write_bytes(measurement.drape_png())
+    except OSError as exc:
+        sys.exit(f"{args.output}: cannot write the file: {exc.strerror}.")
     best, _ = drape_colours(measurement.season.label)
     print(f"{args.output}: {measurement.season.label}; best {', '.join(c['name'] for c in best)}")
     return 0
@@ -104,8 +144,11 @@ def _color_check(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from chromamatch.evaluation import run_evaluation
+    from chromamatch.faces_manifest import MANIFEST
     from chromamatch.lighting import held_out_identities
 
+    if not (args.data / MANIFEST).is_file():
+        sys.exit(f"{args.data}: no {MANIFEST} in it; --data takes the faces folder that holds one.")
     people = held_out_identities() if args.held_out else None
     out = args.out or Path("docs/evaluation_held_out.md" if args.held_out else "docs/evaluation.md")
     run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people)
@@ -160,4 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        # The reader has gone (`| head`): stop quietly, as other command-line tools do. Python
+        # flushes standard output again on exit and would report the closed pipe a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -1,6 +1,8 @@
 """``python -m chromamatch analyze --json``: one JSON line per file, in order, nothing else."""
 
 import json
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +105,89 @@ def test_a_photo_without_a_face_is_refused_by_the_single_photo_commands(tmp_path
 
     assert result.returncode == 1
     assert "No face was found" in result.stderr
+
+
+def test_drape_to_a_path_that_cannot_be_written_says_so_without_a_traceback(shared_faces, tmp_path):
+    out = tmp_path / "no such folder" / "drape.png"
+
+    result = _run("drape", str(shared_faces / "images" / "061_03.jpg"), "-o", str(out))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{out}: cannot write the file: No such file or directory." in result.stderr
+
+
+def test_a_debug_folder_that_cannot_be_made_is_refused_before_any_photo(
+    shared_faces, tmp_path, wall_photo
+):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file where the folder should go")
+    face = shared_faces / "images" / "001_03.jpg"
+
+    result = _run("analyze", "--json", "--debug", str(not_a_folder), str(wall_photo), str(face))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{not_a_folder}: cannot make the folder" in result.stderr
+    assert result.stdout == ""
+
+
+def test_evaluate_on_a_folder_without_a_manifest_says_so_without_a_traceback(tmp_path):
+    result = _run("evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "e.md"))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{tmp_path}: no manifest.csv" in result.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head -0`: the first line written finds nobody reading
+
+    with os.fdopen(write_end, "wb") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "chromamatch", "analyze", "--json", str(text), str(text)],
+            cwd=REPO,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr == ""
+
+
+def _limit_memory():
+    # Before the read was bounded, /dev/zero was read until memory ran out; cap it at 3 GB so
+    # that failure is a quick MemoryError and not the machine's.
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+
+def test_a_file_without_end_is_too_large_without_being_read_whole():
+    result = subprocess.run(
+        [sys.executable, "-m", "chromamatch", "analyze", "--json", "/dev/zero"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["error"]["code"] == "image_too_large"
+
+
+def test_a_debug_picture_that_cannot_be_written_still_leaves_the_line(shared_faces, tmp_path):
+    face = shared_faces / "images" / "001_03.jpg"
+    in_the_way = tmp_path / "debug" / "001_03.skin.png"
+    in_the_way.mkdir(parents=True)
+
+    result = _run("analyze", "--json", "--debug", str(tmp_path / "debug"), str(face))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{in_the_way}: cannot write the file: Is a directory." in result.stderr
+    assert json.loads(result.stdout)["ok"]
