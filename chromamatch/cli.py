@@ -5,12 +5,8 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from chromamatch.errors import AnalysisError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -56,7 +52,7 @@ def _analyze(args: argparse.Namespace) -> int:
     return status
 
 
-def _save_skin_debug(picture: "np.ndarray", out: Path) -> bool:
+def _save_skin_debug(picture, out: Path) -> bool:
     """Save the picture of the skin pixels used; if it cannot be, say why and answer False.
 
     The analysis stands without its picture (a full disk, a folder in the way), so its line is
