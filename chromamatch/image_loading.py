@@ -48,6 +48,14 @@ _CV_REDUCED = {
 # colour photos have far more than this share of visibly coloured pixels (skin alone is).
 _GREY_SPREAD = 12
 _MIN_COLOURED_SHARE = 0.01
+# A colour photo taken with almost no light has no coloured pixels either: everything sits in
+# the bottom codes, where the channels cannot differ by more than a few steps. It is refused
+# with the same code (it carries no skin colour) but told what to fix: when even its brightest
+# pixels stay under a quarter of full scale, the photo is dark, not black and white.
+_DARK_LEVEL = 64
+_TOO_DARK_MESSAGE = (
+    "This photo is too dark to show any colour. Take it again facing a window or a lamp."
+)
 
 _GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "F"})
 
@@ -185,7 +193,7 @@ def _decode(data: bytes, image_format: str, max_side: int) -> LoadedImage:
     rgb = np.ascontiguousarray(_orient(rgb, orientation))
     rgb.flags.writeable = False
     if _has_no_chroma(rgb):
-        raise AnalysisError("grayscale_image")
+        raise AnalysisError("grayscale_image", _TOO_DARK_MESSAGE if _is_dark(rgb) else None)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     return LoadedImage(rgb=rgb, format=image_format, original_size=(width, height), scale=scale)
@@ -331,6 +339,11 @@ def _has_no_chroma(rgb: np.ndarray) -> bool:
     sampled = len(range(0, rgb.shape[0], 4)) * len(range(0, rgb.shape[1], 4))
     needed = _MIN_COLOURED_SHARE * sampled
     return _coloured_pixels(rgb[::16, ::16]) < needed and _coloured_pixels(rgb[::4, ::4]) < needed
+
+
+def _is_dark(rgb: np.ndarray) -> bool:
+    brightest = np.max(rgb[::4, ::4], axis=2)
+    return float(np.percentile(brightest, 99)) < _DARK_LEVEL
 
 
 def _coloured_pixels(rgb: np.ndarray) -> int:

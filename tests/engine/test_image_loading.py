@@ -400,6 +400,21 @@ def test_it_refuses_a_grey_picture_from_its_header_before_decoding_it():
     assert refusal(data[: len(data) // 2]) == "grayscale_image"
 
 
+def test_it_tells_a_photo_too_dark_to_show_colour_from_a_black_and_white_one(face):
+    # A colour portrait taken with almost no light: every code near the bottom of the scale.
+    dark = encode(Image.fromarray((np.asarray(face) * 0.12).astype(np.uint8)), "JPEG")
+    grey = encode(face.convert("L").convert("RGB"), "JPEG", quality=90)
+
+    with pytest.raises(AnalysisError) as too_dark:
+        load_image(dark)
+    with pytest.raises(AnalysisError) as black_and_white:
+        load_image(grey)
+
+    assert too_dark.value.code == black_and_white.value.code == "grayscale_image"
+    assert "too dark" in too_dark.value.message
+    assert "black and white" in black_and_white.value.message
+
+
 def test_it_refuses_a_grey_copy_of_a_real_face_but_not_the_face(face):
     grey_copy = encode(face.convert("L").convert("RGB"), "JPEG", quality=90)
 
