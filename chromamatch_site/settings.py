@@ -259,6 +259,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API answered a browser, errors included, with an HTML page.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "chromamatch_site.api_negotiation.JsonContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "chromamatch_site.api_parsers.JSONParser",
         "rest_framework.parsers.FormParser",
