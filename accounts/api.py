@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.models import EMAIL_MAX_LENGTH
 from accounts.throttles import LoginRateThrottle, SignupRateThrottle
 from chromamatch_site.api_errors import ApiError, error_responses
 
@@ -22,7 +23,7 @@ class SignupApi(APIView):
     throttle_classes = [SignupRateThrottle]
 
     class SignupInputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
         password = serializers.CharField(write_only=True, trim_whitespace=False, min_length=1)
         consent = serializers.BooleanField(
             help_text="Agreement to face analysis of the photos you upload; required."

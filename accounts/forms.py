@@ -2,11 +2,13 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from accounts import consent
-from accounts.models import User
+from accounts.models import EMAIL_MAX_LENGTH, User
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )

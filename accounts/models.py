@@ -2,6 +2,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+# Sign-up inputs say it too: the e-mail validator alone lets longer addresses through, which
+# Postgres then refuses (a 500).
+EMAIL_MAX_LENGTH = 254
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -31,7 +35,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A ChromaMatch account; the e-mail address is the login."""
 
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField("e-mail address", max_length=EMAIL_MAX_LENGTH, unique=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -107,14 +107,15 @@ def _suspicious(exc: SuspiciousOperation) -> ApiError:
 
 
 def exception_handler(exc, context):
-    # Convert Django's own exceptions first, so every branch below sees a DRF exception.
+    # Convert Django's own exceptions first, so every branch below sees a DRF exception; a 404
+    # keeps its message ("No such analysis."), as in DRF's own handler.
     if isinstance(exc, DATABASE_ERRORS + STORAGE_ERRORS):
         logger.warning("dependency unreachable: %s; answering 503", type(exc).__name__)
         exc = ServiceUnavailable()
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*exc.args)
     elif isinstance(exc, SuspiciousOperation):
         exc = _suspicious(exc)
     response = drf_exception_handler(exc, context)

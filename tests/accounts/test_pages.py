@@ -49,6 +49,17 @@ def test_signup_page_names_a_duplicate_email(client, user):
     assert User.objects.count() == 1
 
 
+def test_signup_page_refuses_an_email_longer_than_an_account_can_hold(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "a" * 243 + "@example.com", "password": "plum-velvet-harbour-7", "consent": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not User.objects.exists()
+
+
 def test_login_with_email_then_logout(client, user):
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302

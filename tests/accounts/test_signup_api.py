@@ -63,3 +63,17 @@ def test_it_refuses_an_invalid_email(api_client):
 
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith("email:")
+
+
+def test_it_refuses_an_email_longer_than_an_account_can_hold(api_client):
+    # 255 characters: valid to the e-mail validator, one more than the column holds (Postgres
+    # refused the row with a DataError, a 500).
+    long_address = "a" * 243 + "@example.com"
+
+    response = api_client.post(URL, {**GOOD, "email": long_address}, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"].startswith("email:")
+    assert "254" in error["message"]
+    assert not User.objects.exists()

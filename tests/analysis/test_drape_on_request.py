@@ -275,3 +275,10 @@ def test_a_face_not_found_again_answers_404_with_the_reason(
     assert error["code"] == "no_drape"
     assert error["message"].startswith("The draping picture could not be drawn from this photo")
     assert _stored(new_objects) == set()
+
+
+def test_a_client_asking_for_image_png_gets_the_picture(auth_client, done):
+    # The picture is what the client asked for; DRF's negotiation knew only JSON and said 406.
+    response = auth_client.get(_url(done), HTTP_ACCEPT="image/png")
+
+    assert _png(response).startswith(b"\x89PNG")

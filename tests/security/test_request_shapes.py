@@ -16,6 +16,8 @@ def _multipart(client, data, query=""):
     return client.post(f"/api/analyze{query}", data, format="multipart")
 
 
+NESTED_JSON = b"[" * 100_000 + b"]" * 100_000
+
 CASES = {
     "no file field": (lambda c: _multipart(c, {"photo": _photo()}), 400, "file_required"),
     "json instead of multipart": (
@@ -53,6 +55,21 @@ CASES = {
     "GET on analyze": (lambda c: c.get("/api/analyze"), 405, "method_not_allowed"),
     "broken JSON": (
         lambda c: c.generic("POST", "/api/color-check", b"{", content_type="application/json"),
+        400,
+        "parse_error",
+    ),
+    # 200 kB, well under the size limit, but deeper than Python's JSON reader can recurse.
+    "JSON nested 100 000 deep": (
+        lambda c: c.generic(
+            "POST", "/api/color-check", NESTED_JSON, content_type="application/json"
+        ),
+        400,
+        "parse_error",
+    ),
+    "JSON nested 100 000 deep, signing up": (
+        lambda c: c.generic(
+            "POST", "/api/auth/signup", NESTED_JSON, content_type="application/json"
+        ),
         400,
         "parse_error",
     ),

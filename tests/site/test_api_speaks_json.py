@@ -1,0 +1,44 @@
+"""The API answers JSON whatever the Accept header asks for: never an HTML page, never 406."""
+
+import pytest
+
+from analysis.models import Analysis, Selfie
+
+pytestmark = pytest.mark.django_db
+
+BROWSER_ACCEPT = "text/html"
+
+
+def _error(response, status: int, code: str) -> None:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == code
+
+
+def test_an_error_is_json_even_when_html_is_asked_for(api_client):
+    response = api_client.get("/api/analyses/", HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    _error(response, 401, "not_authenticated")
+
+
+def test_an_answer_is_json_even_when_html_is_asked_for(auth_client):
+    response = auth_client.get("/api/analyses/", HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["results"] == []
+
+
+def test_the_original_analyze_path_answers_json_to_a_browser_too(api_client):
+    response = api_client.post("/analyze", {}, format="multipart", HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    _error(response, 401, "not_authenticated")
+
+
+def test_drape_png_asked_for_as_image_png_answers_its_errors_in_json(auth_client, user):
+    selfie = Selfie.objects.create(owner=user, width=1, height=1, size_bytes=1)
+    pending = Analysis.objects.create(selfie=selfie)
+
+    response = auth_client.get(f"/api/analyses/{pending.pk}/drape.png", HTTP_ACCEPT="image/png")
+
+    _error(response, 409, "not_ready")
