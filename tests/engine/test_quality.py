@@ -3,10 +3,14 @@ import dataclasses
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
+from chromamatch.analysis import analyze
 from chromamatch.face_landmarks import find_faces
-from chromamatch.image_loading import load_image
+from chromamatch.image_loading import encode_jpeg, load_image
+from chromamatch.lighting import held_out_identities
 from chromamatch.quality import WARNINGS, assess_quality
+from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 
 NEUTRAL_LIGHT = {"exposure_ev": 0.0, "cast_strength": 0.1}
 
@@ -53,6 +57,20 @@ def test_it_calls_a_darkened_photo_too_dark(portrait):
 
     assert "too_dark" in warnings
     assert "blurry" not in warnings  # sharpness is relative to the face's own brightness
+
+
+@pytest.mark.parametrize(("ev", "warning"), [(-2.0, "too_dark"), (1.0, "overexposed")])
+def test_a_photo_exposed_beyond_what_the_correction_knows_is_flagged(shared_faces, ev, warning):
+    """Four people the lighting model never saw, two stops under or one over: the
+    correction reads such photos short of the truth (degrees of ITA off), so the result must
+    say the photo needs taking again."""
+    for person in sorted(held_out_identities())[:4]:
+        full = np.asarray(Image.open(shared_faces / f"images/{person}_03.jpg").convert("RGB"))
+        exposed = linear_to_srgb8(srgb8_to_linear(full) * 2.0**ev)
+
+        result = analyze(encode_jpeg(exposed, quality=92))
+
+        assert warning in result["quality"]["warnings"], person
 
 
 def test_it_calls_a_washed_out_photo_overexposed(portrait):
