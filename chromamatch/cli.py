@@ -147,6 +147,11 @@ def _evaluate(args: argparse.Namespace) -> int:
         sys.exit(f"{args.data}: no {MANIFEST} in it; --data takes the faces folder that holds one.")
     people = held_out_identities() if args.held_out else None
     out = args.out or Path("docs/evaluation_held_out.md" if args.held_out else "docs/evaluation.md")
+    # Checked before a run of minutes, not found out when its figures are to be written.
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        sys.exit(f"{out.parent}: cannot make the folder: {exc.strerror}.")
     run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people)
     return 0
 

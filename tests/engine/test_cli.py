@@ -140,6 +140,18 @@ def test_evaluate_on_a_folder_without_a_manifest_says_so_without_a_traceback(tmp
     assert f"{tmp_path}: no manifest.csv" in result.stderr
 
 
+def test_evaluate_to_a_place_it_cannot_write_says_so_before_it_runs(shared_faces, tmp_path):
+    # A file where the folder should be (a permission test would not hold: CI runs as root).
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("")
+
+    result = _run("evaluate", "--data", str(shared_faces), "--out", str(in_the_way / "e.md"))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{in_the_way}: cannot make the folder" in result.stderr
+
+
 def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
     text = tmp_path / "notes.jpg"
     text.write_text("not a photo")
