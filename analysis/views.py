@@ -18,8 +18,8 @@ from analysis import selectors, services
 from analysis.api import AnalyzeRateThrottle
 from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
+from chromamatch.analysis import result_palette_colours
 from chromamatch.errors import AnalysisError
-from chromamatch.palette import colour_names
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
 
 # What the person can do about each quality warning of the engine (chromamatch/quality.py and
@@ -176,8 +176,8 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
     if analysis.status != Analysis.Status.DONE or not analysis.result:
         return context
     result = analysis.result
-    names = colour_names(result["season"]["label"])
     palette = result.get("palette") or {}
+    colours = result_palette_colours(result)
     context.update(
         result=result,
         ita_category=result["skin"]["ita_category"].replace("_", " "),
@@ -189,9 +189,7 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
             {
                 "key": key,
                 "title": title,
-                "colours": [
-                    {"hex": h, "name": names.get(key, {}).get(h, h)} for h in palette.get(key, [])
-                ],
+                "colours": colours[key],
             }
             for key, title in PALETTE_GROUPS
         ],

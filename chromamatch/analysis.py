@@ -194,17 +194,24 @@ def drape_colours(season_label: str) -> tuple[list[dict], list[dict]]:
 
 
 def result_drape_colours(result: dict) -> tuple[list[dict], list[dict]]:
-    """``drape_colours`` of an engine dictionary made earlier, from its own palette.
+    """``drape_colours`` of an engine dictionary made earlier, from its own palette."""
+    named = result_palette_colours(result)
+    return named["best"][:3], named["avoid"][:3]
+
+
+def result_palette_colours(result: dict) -> dict[str, list[dict]]:
+    """The best, neutral and avoid colours of an engine dictionary made earlier, as
+    ``{"hex", "name"}``.
 
     The palette is the one of the engine data that analysed the photo (a model version's),
     which the data in use now may no longer hold; a colour it does not name is named by its hex.
     """
     names = colour_names(result["season"]["label"])
-
-    def named(key: str) -> list[dict]:
-        return [
+    palette = result.get("palette") or {}
+    return {
+        key: [
             {"hex": hex_, "name": names.get(key, {}).get(hex_, hex_)}
-            for hex_ in result["palette"][key][:3]
+            for hex_ in palette.get(key, [])
         ]
-
-    return named("best"), named("avoid")
+        for key in ("best", "neutrals", "avoid")
+    }
