@@ -23,7 +23,7 @@ import numpy as np
 
 from chromamatch.colour import lab_to_hex, linear_rgb_to_lab
 from chromamatch.face_landmarks import Face
-from chromamatch.lighting import LightingEstimate
+from chromamatch.lighting import LightingEstimate, gains_from_targets, targets_from_gains
 from chromamatch.relight import srgb8_to_linear
 
 LABELS = ("dark brown", "brown", "amber", "hazel", "green", "blue", "grey")
@@ -103,8 +103,8 @@ def correct_feature_rgb(linear_rgb: np.ndarray, lighting: LightingEstimate) -> n
     2.8 L*; at the light's exposure both are within 1.0-1.1 L* (bench/season_stability.py).
     Photos as shot, without a cast or exposure error, are unchanged.
     """
-    gains = np.asarray(lighting.gains, dtype=np.float64)
-    gains = gains * 2.0**lighting.exposure_ev / float(_LUMA @ gains)
+    log_rg, log_bg, _ = targets_from_gains(lighting.gains)
+    gains = gains_from_targets(log_rg, log_bg, lighting.exposure_ev)
     return np.clip(np.asarray(linear_rgb, dtype=np.float64) / gains, 0.0, 1.0)
 
 
