@@ -219,14 +219,9 @@ def calibrate(seed: int) -> None:
             features, trust = season._features(c), season._trust(c)
             for axis in AXES:
                 weights = getattr(season, f"{axis.upper()}_WEIGHTS")
-                present = {
-                    k: w * trust.get(k.split("_")[0], 1.0)
-                    for k, w in weights.items()
-                    if k in features
-                }
-                total = sum(present.values())
-                if total > 0:
-                    means[axis].append(sum(features[k] * w for k, w in present.items()) / total)
+                mean = season.axis_mean(features, weights, trust)
+                if mean is not None:
+                    means[axis].append(mean)
         print(
             "AXIS_SPREAD = {"
             + ", ".join(f'"{axis}": {np.std(v):.2f}' for axis, v in means.items())

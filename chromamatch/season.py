@@ -271,9 +271,20 @@ def _axis(
 ) -> float:
     """The weighted mean of the measurements present, squashed smoothly into -1..+1.
 
+    Without any measurement (contrast with neither hair nor eyes) the axis is 0, which favours
+    no season.
+    """
+    mean = axis_mean(features, weights, trust)
+    return 0.0 if mean is None else float(np.tanh(mean / AXIS_SPREAD[name]))
+
+
+def axis_mean(
+    features: dict[str, float], weights: dict[str, float], trust: dict[str, float]
+) -> float | None:
+    """The weighted mean of the measurements present (z-scores), or None without any.
+
     A measurement's weight is scaled by the trust in its source (hair: by its coverage), and
-    the others carry the rest, so a source fading out moves the axis smoothly. Without any
-    measurement (contrast with neither hair nor eyes) the axis is 0, which favours no season.
+    the others carry the rest, so a source fading out moves the axis smoothly.
     """
     present = {
         key: weight * trust.get(key.split("_")[0], 1.0)
@@ -282,9 +293,8 @@ def _axis(
     }
     total = sum(present.values())
     if total <= 0:
-        return 0.0
-    mean = sum(features[key] * weight for key, weight in present.items()) / total
-    return float(np.tanh(mean / AXIS_SPREAD[name]))
+        return None
+    return sum(features[key] * weight for key, weight in present.items()) / total
 
 
 _AXIS_WORDS = {  # (positive, negative) description of each axis
