@@ -78,6 +78,19 @@ CASES = {
         404,
         "not_found",
     ),
+    # The development server passes any header on; django_prometheus read it as a number.
+    "Content-Length not a number": (
+        lambda c: c.generic(
+            "POST", "/api/color-check", b"{}", content_type="application/json", CONTENT_LENGTH="x"
+        ),
+        400,
+        "bad_request",
+    ),
+    "Content-Length negative, original path": (
+        lambda c: c.generic("POST", "/analyze", b"", CONTENT_LENGTH="-1"),
+        400,
+        "bad_request",
+    ),
     "page beyond 64 bits": (
         lambda c: c.get("/api/analyses/?page=99999999999999999999"),
         404,
@@ -103,3 +116,10 @@ def test_a_refused_oversized_form_is_still_logged_as_a_security_event(auth_clien
     _multipart(auth_client, {"file": [_photo() for _ in range(101)]})
 
     assert any(r.name == "django.security.TooManyFilesSent" for r in caplog.records)
+
+
+def test_a_page_with_a_malformed_content_length_answers_400_not_500(client):
+    response = client.generic("POST", "/accounts/login/", b"", CONTENT_LENGTH="1e3")
+
+    assert response.status_code == 400
+    assert b"Content-Length" in response.content
