@@ -13,7 +13,9 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -142,13 +144,32 @@ def _passthrough(response) -> dict:
     return {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
 
 
-def not_found(request, exception=None):
-    """404 for a path no route matches: the JSON shape under /api/, the page elsewhere."""
-    from django.views.defaults import page_not_found
+NO_ROUTE = "no-route"
 
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": "There is nothing at this address."}},
-            status=404,
-        )
-    return page_not_found(request, exception)
+
+# Exempt: it changes nothing, and a session cookie without a CSRF token must get the 404, not
+# the CSRF check's HTML 403.
+@csrf_exempt
+def no_route(request):
+    """Any /api/ address no endpoint has: the JSON 404, whatever DEBUG says.
+
+    It is the last API route rather than a handler404, which Django's debug page replaces;
+    and APPEND_SLASH, which it also stands in for, answered a POST or DELETE to an endpoint
+    without its final slash with a 500 under DEBUG. Such a request is told the address; a
+    GET or HEAD is redirected there, as APPEND_SLASH does.
+    """
+    message = "There is nothing at this address."
+    with_slash = f"{request.path}/"
+    if not request.path.endswith("/") and _an_endpoint(with_slash):
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(with_slash + (f"?{query}" if query else ""))
+        message = f"There is nothing at this address; the endpoint is {with_slash}"
+    return JsonResponse({"error": {"code": "not_found", "message": message}}, status=404)
+
+
+def _an_endpoint(path: str) -> bool:
+    try:
+        return resolve(path).url_name != NO_ROUTE
+    except Resolver404:
+        return False

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from analysis import api as analysis_api
+from chromamatch_site.api_errors import NO_ROUTE, no_route
 from chromamatch_site.health import health
 
 api_patterns = [
@@ -23,6 +24,8 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Last: every other /api/ address answers the JSON 404 (see no_route).
+    re_path(r"^.*$", no_route, name=NO_ROUTE),
 ]
 
 urlpatterns = [
@@ -37,6 +40,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),
 ]
-
-# API clients get the JSON error shape even for a path no route matches.
-handler404 = "chromamatch_site.api_errors.not_found"
