@@ -321,6 +321,7 @@ def fit_model(
     members: int = MEMBERS,
     hidden: int = HIDDEN_UNITS,
     epochs: int = EPOCHS,
+    weight_decay: float = WEIGHT_DECAY,
     seed: int = SEED,
 ) -> LightingModel:
     """Fit ``members`` MLPs-with-linear-skip, each from its own seeded start, and average them.
@@ -339,7 +340,16 @@ def fit_model(
     xw = x * w[:, None]
     ridge = np.linalg.solve(x.T @ xw + 1.0 * np.eye(x.shape[1]), xw.T @ y)
     fitted = [
-        _fit_member(x, y, w, ridge, hidden=hidden, epochs=epochs, seed=seed + member)
+        _fit_member(
+            x,
+            y,
+            w,
+            ridge,
+            hidden=hidden,
+            epochs=epochs,
+            weight_decay=weight_decay,
+            seed=seed + member,
+        )
         for member in range(members)
     ]
     for member in fitted:
@@ -355,6 +365,7 @@ def _fit_member(
     *,
     hidden: int,
     epochs: int,
+    weight_decay: float,
     seed: int,
 ) -> dict[str, np.ndarray]:
     """One MLP by full-batch Adam on squared error, weighted by example and by target."""
@@ -383,10 +394,10 @@ def _fit_member(
         grad_out = 2.0 * error * example_weights
         grad_hidden = (grad_out @ params["output_weights"].T) * (1.0 - hidden_out**2)
         grads = {
-            "linear_weights": x.T @ grad_out + WEIGHT_DECAY * params["linear_weights"],
-            "hidden_weights": x.T @ grad_hidden + WEIGHT_DECAY * params["hidden_weights"],
+            "linear_weights": x.T @ grad_out + weight_decay * params["linear_weights"],
+            "hidden_weights": x.T @ grad_hidden + weight_decay * params["hidden_weights"],
             "hidden_bias": grad_hidden.sum(axis=0),
-            "output_weights": hidden_out.T @ grad_out + WEIGHT_DECAY * params["output_weights"],
+            "output_weights": hidden_out.T @ grad_out + weight_decay * params["output_weights"],
             "output_bias": grad_out.sum(axis=0),
         }
         for name, grad in grads.items():
