@@ -152,6 +152,11 @@ def _evaluate(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         sys.exit(f"{out.parent}: cannot make the folder: {exc.strerror}.")
+    for report in (out, out.with_suffix(".json")):
+        if report.is_dir():
+            sys.exit(f"{report}: is a folder; --out takes the report's file name.")
+        if not os.access(report if report.exists() else out.parent, os.W_OK):
+            sys.exit(f"{report}: cannot write there.")
     run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people)
     return 0
 

@@ -152,6 +152,19 @@ def test_evaluate_to_a_place_it_cannot_write_says_so_before_it_runs(shared_faces
     assert f"{in_the_way}: cannot make the folder" in result.stderr
 
 
+@pytest.mark.parametrize("in_the_way", ["e.md", "e.json"])
+def test_evaluate_to_a_report_name_taken_by_a_folder_says_so_before_it_runs(
+    shared_faces, tmp_path, in_the_way
+):
+    (tmp_path / in_the_way).mkdir()
+
+    result = _run("evaluate", "--data", str(shared_faces), "--out", str(tmp_path / "e.md"))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{tmp_path / in_the_way}: is a folder" in result.stderr
+
+
 def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
     text = tmp_path / "notes.jpg"
     text.write_text("not a photo")
