@@ -7,9 +7,8 @@
 ``collect`` runs analysis.measure on each development photo as shot (neutral and smiling) and
 on relit copies of each neutral photo, drawn exactly as ``chromamatch.evaluate`` draws them
 (its seed, four per photo; ``--seed`` for other draws), and keeps what the season is decided
-from (the Colouring) with diagnostics: the skin of each region, each eye, the lighting gains
-and, for comparison only, the light's own gains (the learned estimator's light target, which
-lighting.LightingEstimate does not expose), in var/season_measurements_<seed>.json.
+from (the Colouring) with diagnostics: the skin of each region, each eye, the skin's gains and
+the light's own (which irises and hair are divided by), in var/season_measurements_<seed>.json.
 
 ``calibrate`` prints the population constants of chromamatch/season.py (median and standard
 deviation of each measurement over the photos as shot, each axis's spread) and the confidence
@@ -45,7 +44,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chromamatch import engine_data, relight, season, tone  # noqa: E402
+from chromamatch import relight, season, tone  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.colour import linear_rgb_to_lab  # noqa: E402
 from chromamatch.errors import AnalysisError  # noqa: E402
@@ -54,13 +53,9 @@ from chromamatch.eye_colour import iris_linear_rgb  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
-    _fade_small_shifts,
-    _within_known_lights,
     correct_linear_rgb,
     estimate_lighting,
-    gains_from_targets,
     held_out_identities,
-    lighting_features,
 )
 from chromamatch.season import SEASONS, Colouring, classify_season  # noqa: E402
 from chromamatch.skin_sampling import REGIONS, sample_skin  # noqa: E402
@@ -90,9 +85,6 @@ def _record(data: bytes) -> dict | None:
     skin = sample_skin(m.rgb, m.face)
     lighting = estimate_lighting(m.rgb, m.face, skin)
     skin_lab = linear_rgb_to_lab(correct_linear_rgb(skin.linear_rgb, lighting))
-    features = lighting_features(m.rgb, m.face, skin)
-    light, _ = np.split(engine_data.current().lighting_model.predict(features[None, :])[0], 2)
-    light_gains = gains_from_targets(*_fade_small_shifts(_within_known_lights(light)))
     eyes = []
     for pixels in iris_linear_rgb(m.rgb, m.face):
         eyes.append(len(pixels))
@@ -113,7 +105,7 @@ def _record(data: bytes) -> dict | None:
         "eye_pixels": eyes,
         "gains": _floats(lighting.gains),
         "exposure_ev": float(lighting.exposure_ev),
-        "light_gains": _floats(light_gains),
+        "light_gains": _floats(lighting.light_gains),
         "season": m.result["season"]["label"],
     }
 

@@ -18,7 +18,7 @@ With fewer hair pixels than a tenth of the face's area the answer is None (the c
 ``hair_not_visible``), never a guess. The colour is the mean of the hair pixels between the
 10th and 50th luminance percentile: the hair's body colour, without the glints that make
 short black hair look grey and without the deepest shadow; clipped hair pixels count in that
-ranking as the brightest. The light of the photo is then divided out at the light's own
+ranking as the brightest. The light of the photo is then divided out, its own colour and
 exposure (eye_colour.correct_feature_rgb), and the label is read from CIELAB. Thresholds were
 set on the development faces as shot (studio light, normal exposure), the colours the lighting
 correction aims at.

@@ -119,6 +119,9 @@ class LightingEstimate:
     # own colour and exposure, except where part of the face clipped: a skin sample keeps
     # only the unclipped, darker part then, and the gains carry that shift too.
     gains: np.ndarray
+    # (3,) the light's own colour and exposure, without the clipped-skin shift: what irises,
+    # hair and any surface other than the skin are divided by.
+    light_gains: np.ndarray
     cct_k: int
     exposure_ev: float  # log2 of the light's luminance against a normal exposure
     cast_strength: float  # 0 = neutral, about 1 = a strong cast like 2700 K tungsten
@@ -176,6 +179,7 @@ def estimate_from_targets(
     log_rg, log_bg, ev = (float(v) for v in _fade_small_shifts(light))
     return LightingEstimate(
         gains=gains_from_targets(*_fade_small_shifts(skin_moved)),
+        light_gains=gains_from_targets(log_rg, log_bg, ev),
         cct_k=int(log_chromaticity_to_cct(log_rg, log_bg)),
         exposure_ev=round(ev, 3),
         cast_strength=round(float(np.hypot(log_rg, log_bg) / _TUNGSTEN_CAST), 3),

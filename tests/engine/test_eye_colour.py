@@ -110,23 +110,19 @@ def test_it_maps_iris_colours_to_labels(lab, label):
     assert 0 <= margin <= 1
 
 
-def test_irises_and_hair_are_corrected_at_the_lights_own_exposure():
-    # Skin gains a third of a stop darker than the light (bright skin clipped away): a surface
-    # other than the skin is divided by the light's exposure, with the gains' colour.
-    gains = np.array([1.2, 1.0, 0.8]) * 0.8
+def test_irises_and_hair_are_divided_by_the_light_not_by_the_skins_gains():
+    # The skin's gains a third of a stop darker and redder than the light (bright skin clipped
+    # away): a surface other than the skin is divided by the light's own gains.
+    light = np.array([1.1, 1.0, 0.9])
     lighting = LightingEstimate(
-        gains=gains, cct_k=4500, exposure_ev=0.4, cast_strength=0.3, confidence=0.7, method="rule"
+        gains=np.array([1.2, 1.0, 0.8]) * 0.8,
+        light_gains=light,
+        cct_k=4500,
+        exposure_ev=0.1,
+        cast_strength=0.3,
+        confidence=0.7,
+        method="rule",
     )
     linear = np.array([0.05, 0.04, 0.03])
 
-    corrected = correct_feature_rgb(linear, lighting)
-
-    luma = np.array([0.2126, 0.7152, 0.0722])
-    expected_gains = gains * 2**0.4 / (luma @ gains)
-    assert corrected == pytest.approx(linear / expected_gains)
-    assert float(luma @ expected_gains) == pytest.approx(2**0.4)
-    # Without an exposure error or cast it is the plain division by the gains.
-    plain = LightingEstimate(
-        gains=np.ones(3), cct_k=6500, exposure_ev=0.0, cast_strength=0, confidence=1, method="rule"
-    )
-    assert correct_feature_rgb(linear, plain) == pytest.approx(linear)
+    assert correct_feature_rgb(linear, lighting) == pytest.approx(linear / light)

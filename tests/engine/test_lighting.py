@@ -62,6 +62,7 @@ def _upload(rgb: np.ndarray) -> np.ndarray:
 def test_it_divides_colours_by_the_gains():
     estimate = LightingEstimate(
         gains=np.array([2.0, 1.0, 0.5]),
+        light_gains=np.array([2.0, 1.0, 0.5]),
         cct_k=3000,
         exposure_ev=0.0,
         cast_strength=0.9,
@@ -255,3 +256,15 @@ def test_it_reads_the_same_skin_whatever_the_framing(held_out, framing):
     ita_as_shot, _ = _skin_ita(held_out["shot"], "learned")
     assert abs(float(colour.ita_degrees(lab[0], lab[2])) - ita_as_shot) < 3
     assert estimate.cast_strength < 0.1
+
+
+def test_the_light_and_the_skins_gains_come_from_their_own_targets():
+    light_targets, skin_targets = np.array([0.3, -0.4, 0.5]), np.array([0.5, -0.6, -0.45])
+
+    estimate = estimate_from_targets(
+        light_targets, skin_targets, features=np.zeros(len(FEATURE_NAMES)), method="learned"
+    )
+
+    assert targets_from_gains(estimate.light_gains) == pytest.approx(light_targets, abs=0.01)
+    assert targets_from_gains(estimate.gains) == pytest.approx(skin_targets, abs=0.01)
+    assert estimate.exposure_ev == pytest.approx(0.5, abs=0.01)
