@@ -73,9 +73,9 @@ def test_it_barely_changes_when_the_photo_is_relit(shared_faces):
 
         # The colour is what must hold; a label may flip where it sits on a boundary (the
         # share that keep their label under relighting is an evaluation figure). Uncorrected,
-        # a 3000 K lamp moves an iris by 20+; what is left here is mostly the estimator's
-        # exposure error (on 104_03 the iris reads about 8 L* lighter under the lamp).
-        assert float(ciede2000(daylight.lab, lamp.lab)) < 10
+        # a 3000 K lamp moves an iris by 20+; divided by the light's own gains it moves by 1.8
+        # and 0.5 here (by the skin's colour, 2.7 and 1.7: the clipped-skin shift it carries).
+        assert float(ciede2000(daylight.lab, lamp.lab)) < 2.5
 
 
 def test_it_gives_no_colour_when_the_eyes_are_closed(shared_faces):

@@ -78,8 +78,10 @@ def test_it_barely_changes_when_the_photo_is_relit(shared_faces):
         (daylight, _), (lamp, _) = measure(rgb), measure(under_lamp)
 
         # The colour is what must hold; a label may flip where it sits on a boundary (the
-        # share that keep their label under relighting is an evaluation figure).
-        assert float(ciede2000(daylight.lab, lamp.lab)) < 6
+        # share that keep their label under relighting is an evaluation figure). Divided by
+        # the light's own gains hair moves by 1.2 and 3.2 here (by the skin's colour, 2.1 and
+        # 4.0: blonde hair's b* carried the clipped-skin shift).
+        assert float(ciede2000(daylight.lab, lamp.lab)) < 3.6
 
 
 def test_it_reads_the_same_colour_with_a_mask_of_a_smaller_copy(shared_faces):
