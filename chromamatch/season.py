@@ -22,11 +22,11 @@ a person lies between two seasons.
 Stability (docs/season.md, bench/season_stability.py): the inputs are read where they repeat
 best between photos of one person. Skin hue and chroma come from the forehead and nose bridge,
 which a smile does not flush or lift; hair counts in proportion to how much of it shows;
-irises and hair are divided by the light's own colour and exposure; each axis leans on its steadiest
-measurements, and temperature, the least repeatable axis, counts less in the decision. What is
-left is the photo-to-photo noise of the skin itself (0.13-0.26 of the spread between people
-per photo, twice that under other lights), which with twelve seasons of comparable size
-changes about three people in ten between a neutral and a smiling photo.
+irises and hair are divided by the light's own colour and exposure; each axis leans on its
+steadiest measurements, and temperature, the least repeatable axis, counts less in the
+decision. What is left is the photo-to-photo noise of the skin itself (0.13-0.26 of the
+spread between people per photo, twice that under other lights), which with twelve seasons
+of comparable size changes about three people in ten between a neutral and a smiling photo.
 """
 
 from dataclasses import dataclass

@@ -162,8 +162,7 @@ def no_route(request):
     with_slash = f"{request.path}/"
     if not request.path.endswith("/") and _an_endpoint(with_slash):
         if request.method in ("GET", "HEAD"):
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(with_slash + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
         message = f"There is nothing at this address; the endpoint is {with_slash}"
     return JsonResponse({"error": {"code": "not_found", "message": message}}, status=404)
 
