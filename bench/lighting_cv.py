@@ -3,7 +3,7 @@
     .venv/bin/python bench/lighting_cv.py collect --data /work/shared/data/faces/london
     .venv/bin/python bench/lighting_cv.py compare
 
-``collect`` (about 20 minutes on 2 cores, once) reads every development photo's training rows
+``collect`` (about 15 minutes on 2 cores, once) reads every development photo's training rows
 exactly as ``chromamatch.lighting_training`` reads them (as shot, reframed and dyed as shot,
 relit copies) and keeps them, with the skin each row measured, in var/lighting_cv/rows.npz.
 
@@ -11,7 +11,8 @@ relit copies) and keeps them, with the skin each row measured, in var/lighting_c
 people but one fold and runs the left-out people's rows through the engine's own correction
 (``estimate_from_targets``, ``correct_linear_rgb``, CIELAB, ITA, MST, undertone). The figures
 are those of docs/EVALUATION.md, on people the fit never saw: the held-out figure a single
-split gives rests on 16 people; this one rests on all of them. Written to docs/lighting_cv.md.
+split gives rests on 16 people; this one rests on all of them. Each run's figures join the
+earlier ones in docs/lighting_cv.json, and docs/lighting_cv.md shows them all.
 """
 
 import argparse
@@ -35,6 +36,7 @@ from chromamatch.lighting import (  # noqa: E402
 )
 from chromamatch.lighting_training import (  # noqa: E402
     AS_SHOT_WEIGHT,
+    COPIES_PER_PHOTO,
     FRAMED_AS_SHOT_WEIGHT,
     SEED,
     _relit_copies_job,
@@ -75,7 +77,11 @@ def collect(data: Path, workers: int) -> None:
     started = time.monotonic()
     with ProcessPoolExecutor(workers) as pool:
         results = list(
-            pool.map(_relit_copies_job, [(photo, 40, SEED) for photo in photos], chunksize=2)
+            pool.map(
+                _relit_copies_job,
+                [(photo, COPIES_PER_PHOTO, SEED) for photo in photos],
+                chunksize=2,
+            )
         )
     columns = {k: [] for k in ("features", "targets", "weights", "skin", "identity", "photo")}
     ref_ita = {}
