@@ -139,7 +139,7 @@ def _color_check(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from chromamatch.evaluation import run_evaluation
+    from chromamatch.evaluation import report_paths, run_evaluation
     from chromamatch.faces_manifest import MANIFEST
     from chromamatch.lighting import held_out_identities
 
@@ -152,7 +152,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         sys.exit(f"{out.parent}: cannot make the folder: {exc.strerror}.")
-    for report in (out, out.with_suffix(".json")):
+    for report in report_paths(out):
         if report.is_dir():
             sys.exit(f"{report}: is a folder; --out takes the report's file name.")
         if not os.access(report if report.exists() else out.parent, os.W_OK):

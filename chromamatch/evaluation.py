@@ -354,6 +354,11 @@ def evaluate(photos: list[Photo], *, quick: bool = False) -> dict:
     return figures
 
 
+def report_paths(out: Path) -> tuple[Path, Path]:
+    """The two files ``run_evaluation`` writes for ``out``: the Markdown and the JSON beside it."""
+    return out, out.with_suffix(".json")
+
+
 def run_evaluation(
     *, data_dir: Path, out: Path, quick: bool = False, people: set[str] | None = None
 ) -> dict:
@@ -367,9 +372,10 @@ def run_evaluation(
         + (" --held-out" if people is not None else "")
         + (" --quick" if quick else "")
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(figures, indent=2) + "\n")
-    out.write_text(render_markdown(figures))
+    markdown, data = report_paths(out)
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text(json.dumps(figures, indent=2) + "\n")
+    markdown.write_text(render_markdown(figures))
     print(render_markdown(figures))
     return figures
 
