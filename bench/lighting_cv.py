@@ -55,7 +55,8 @@ MEMBERS = 3
 
 # Each setting: keyword arguments of fit_model, plus "as_shot_weight" (the weight of a photo
 # as shot, shipped AS_SHOT_WEIGHT), "drop" (cue name prefixes left out of the fit) and "fade"
-# (lighting's (_SMALL_CAST, _SMALL_EV): shifts under these fade to no change).
+# (lighting's (_SMALL_CAST, _SMALL_EV): shifts under these fade to no change), and
+# "grey_surfaces" (False: the estimate is not pinned by a grey backdrop or top).
 SETTINGS = {
     "shipped": {},
     # The same fit from other random starts: how far chance alone moves a figure.
@@ -69,6 +70,7 @@ SETTINGS = {
     "no skin cues": {"drop": ("skin",)},
     "fade EV 0.1": {"fade": (lighting._SMALL_CAST, 0.1)},
     "fade cast 0.04": {"fade": (0.04, lighting._SMALL_EV)},
+    "no grey surfaces": {"grey_surfaces": False},
 }
 
 
@@ -83,12 +85,15 @@ def collect(data: Path, workers: int) -> None:
                 chunksize=2,
             )
         )
-    columns = {k: [] for k in ("features", "targets", "weights", "skin", "identity", "photo")}
+    columns = {
+        k: [] for k in ("features", "surfaces", "targets", "weights", "skin", "identity", "photo")
+    }
     ref_ita = {}
     for index, (photo, rows) in enumerate(results):
         ref_ita[int(photo.identity)] = photo.ref_ita
         for row in rows:
             columns["features"].append(row["features"])
+            columns["surfaces"].append(row["surfaces"])
             columns["targets"].append(row["targets"])
             columns["weights"].append(row["weight"])
             columns["skin"].append(row["skin_observed"])
@@ -118,7 +123,7 @@ def load_rows() -> dict[str, np.ndarray]:
 def _fit_fold(job: tuple[dict, dict, np.ndarray]) -> np.ndarray:
     """Predictions for one fold's left-out rows from a fit on the others."""
     rows, setting, left_out = job
-    setting = {k: v for k, v in setting.items() if k != "fade"}
+    setting = {k: v for k, v in setting.items() if k not in ("fade", "grey_surfaces")}
     weights = rows["weights"].copy()
     weights[weights == AS_SHOT_WEIGHT] = setting.pop("as_shot_weight", AS_SHOT_WEIGHT)
     features = rows["features"].copy()
@@ -133,15 +138,26 @@ def _fit_fold(job: tuple[dict, dict, np.ndarray]) -> np.ndarray:
 
 
 def corrected_lab(
-    rows: dict, predicted: np.ndarray, fade: tuple[float, float] | None = None
+    rows: dict,
+    predicted: np.ndarray,
+    fade: tuple[float, float] | None = None,
+    grey_surfaces: bool = True,
 ) -> np.ndarray:
     if fade is not None:
         with mock.patch.multiple(lighting, _SMALL_CAST=fade[0], _SMALL_EV=fade[1]):
-            return corrected_lab(rows, predicted)
+            return corrected_lab(rows, predicted, grey_surfaces=grey_surfaces)
     labs = []
-    for features, prediction, skin in zip(rows["features"], predicted, rows["skin"], strict=True):
+    for features, surfaces, prediction, skin in zip(
+        rows["features"], rows["surfaces"], predicted, rows["skin"], strict=True
+    ):
         light, skin_moved = np.split(prediction, 2)
-        estimate = estimate_from_targets(light, skin_moved, features=features, method="learned")
+        estimate = estimate_from_targets(
+            light,
+            skin_moved,
+            features=features,
+            surfaces=surfaces if grey_surfaces else None,
+            method="learned",
+        )
         labs.append(colour.linear_rgb_to_lab(correct_linear_rgb(skin, estimate)))
     return np.array(labs)
 
@@ -188,7 +204,11 @@ def compare(names: list[str], workers: int, folds: int) -> dict[str, dict[str, f
         predicted = np.empty_like(rows["targets"])
         for fold, fold_predictions in enumerate(predictions):
             predicted[row_fold == fold] = fold_predictions
-        results[name] = figures(rows, corrected_lab(rows, predicted, SETTINGS[name].get("fade")))
+        setting = SETTINGS[name]
+        results[name] = figures(
+            rows,
+            corrected_lab(rows, predicted, setting.get("fade"), setting.get("grey_surfaces", True)),
+        )
         print(
             f"{name} ({time.monotonic() - started:.0f} s): "
             + ", ".join(f"{k} {v:.3f}" for k, v in results[name].items()),

@@ -38,6 +38,7 @@ from chromamatch.lighting import (
     LUMA,
     MODEL_PATH,
     LightingModel,
+    grey_surface_colours,
     lighting_features,
     targets_from_gains,
 )
@@ -272,6 +273,7 @@ def _copy_row(rgb: np.ndarray, face: Face, light: np.ndarray) -> dict:
     skin = sample_skin(rgb, face)
     return {
         "features": lighting_features(rgb, face, skin),
+        "surfaces": grey_surface_colours(rgb, face),
         "light": light,
         # A light can clip every skin pixel; the cues can still be read then.
         "skin_observed": (

@@ -14,7 +14,9 @@ from chromamatch.lighting import (
     estimate_from_targets,
     estimate_lighting,
     gains_from_targets,
+    grey_surface_colours,
     lighting_features,
+    pin_to_grey_surfaces,
     targets_from_gains,
 )
 from chromamatch.relight import (
@@ -268,3 +270,86 @@ def test_the_light_and_the_skins_gains_come_from_their_own_targets():
     assert targets_from_gains(estimate.light_gains) == pytest.approx(light_targets, abs=0.01)
     assert targets_from_gains(estimate.gains) == pytest.approx(skin_targets, abs=0.01)
     assert estimate.exposure_ev == pytest.approx(0.5, abs=0.01)
+
+
+def test_a_surface_that_agrees_with_the_face_pins_the_light_and_a_coloured_one_does_not():
+    face_estimate = np.array([0.30, -0.50])
+    # Backdrop and top as a grey wall and a white top would read under a light 0.04 away.
+    grey_light = face_estimate + np.array([0.03, -0.025])
+    grey_wall, white_top = (-0.045, -0.011), (0.0, 0.0)
+    agreeing = np.array([grey_light + grey_wall, [np.nan, np.nan]])
+    pinned = pin_to_grey_surfaces(face_estimate, agreeing)
+    # Most of the way to the wall's light (its spread is smaller than the face's)...
+    assert np.linalg.norm(pinned - grey_light) < 0.4 * np.linalg.norm(face_estimate - grey_light)
+    # ...and a second grey surface pins it closer still.
+    both = np.array([grey_light + grey_wall, grey_light + white_top])
+    assert np.linalg.norm(pin_to_grey_surfaces(face_estimate, both) - grey_light) < (
+        np.linalg.norm(pinned - grey_light)
+    )
+    # A blue wall and a red top imply lights the face does not: the estimate stays.
+    coloured = np.array([face_estimate + grey_wall + [-0.6, 0.5], face_estimate + [0.7, -0.3]])
+    assert pin_to_grey_surfaces(face_estimate, coloured) == pytest.approx(face_estimate, abs=1e-4)
+    unreadable = np.full((2, 2), np.nan)
+    assert pin_to_grey_surfaces(face_estimate, unreadable) == pytest.approx(face_estimate)
+
+
+def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
+    named = dict(zip(FEATURE_NAMES, lighting_features(rgb, face, sample_skin(rgb, face))))
+    return np.array([named["backdrop_log_rg"], named["backdrop_log_bg"]])
+
+
+def test_a_grey_backdrop_reads_the_light_or_says_it_cannot(held_out):
+    """A bright grey wall under a warm lamp a stop over clips: read over only its unclipped
+    pixels (the scene cue) it is then far off; the grey-surface reading says it cannot."""
+    face = find_faces(held_out["shot"]).face
+    as_shot = grey_surface_colours(held_out["shot"], face)[0]
+    scene_cue_as_shot = _backdrop_scene_cue(held_out["shot"], face)
+    for light, readable in [
+        ({"cct_k": 4500, "tint": 0.0, "ev": 0.4}, True),
+        ({"cct_k": 3500, "tint": 0.0, "ev": 0.6}, False),
+    ]:
+        relit = _upload(relight(held_out["full"], **light))
+        truth = targets_from_gains(lighting_gains(**light))[:2]
+        read = grey_surface_colours(relit, face)[0] - as_shot
+        if readable:
+            assert np.abs(read - truth).max() < 0.02
+        else:
+            assert np.isnan(read).all()
+            scene_cue = _backdrop_scene_cue(relit, face) - scene_cue_as_shot
+            assert np.abs(scene_cue - truth).max() > 0.1
+
+
+def _light_chroma_errors(rgb: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """How far the light's (log R/G, log B/G) is from ``truth`` with the grey surfaces weighed
+    in (as the engine reads it) and from the face and scene cues alone."""
+    from chromamatch import engine_data
+
+    face = find_faces(rgb).face
+    skin = sample_skin(rgb, face)
+    features = lighting_features(rgb, face, skin)
+    light, skin_moved = np.split(engine_data.current().lighting_model.predict(features[None])[0], 2)
+    errors = []
+    for estimate in (
+        estimate_lighting(rgb, face, skin),
+        estimate_from_targets(light, skin_moved, features=features, method="learned"),
+    ):
+        errors.append(float(np.abs(targets_from_gains(estimate.light_gains)[:2] - truth).max()))
+    return errors[0], errors[1]
+
+
+def test_a_grey_wall_pins_the_lights_colour_and_a_coloured_one_leaves_it(held_out):
+    # A light under which this person's face alone misleads the estimate by 0.08 log units.
+    light = {"cct_k": 6000, "tint": 0.0, "ev": -0.3}
+    truth = targets_from_gains(lighting_gains(**light))[:2]
+    grey = _upload(relight(held_out["full"], person_mask=held_out["mask"], **light))
+    pinned, face_only = _light_chroma_errors(grey, truth)
+    assert pinned < 0.035
+    assert pinned < 0.5 * face_only
+
+    # A blue wall, and the white shirt dyed red: neither implies the light the face does.
+    full = held_out["full"]
+    shirt = white_clothing_mask(full, held_out["mask"], find_faces(full).face.box[3])
+    red_top = linear_to_srgb8(dye_clothing(srgb8_to_linear(full), shirt, (200, 30, 40)))
+    coloured = relight(red_top, person_mask=held_out["mask"], wall_rgb=(60, 110, 170), **light)
+    pinned, face_only = _light_chroma_errors(_upload(coloured), truth)
+    assert pinned == pytest.approx(face_only, abs=0.002)
