@@ -32,10 +32,12 @@ from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     FEATURE_NAMES,
+    GREY_SURFACES,
     MODEL_PATH,
     RULE_PRIORS,
     correct_linear_rgb,
     estimate_lighting,
+    grey_surface_colours,
     held_out_identities,
     lighting_features,
     targets_from_gains,
@@ -203,8 +205,9 @@ def figures(records: list[dict], method: str) -> dict:
 
 
 def print_priors(data: Path, held_out: set[str]) -> None:
-    """The cues' medians over the training people's photos as shot: what RULE_PRIORS holds."""
-    rows = []
+    """The cues' medians over the training people's photos as shot: what RULE_PRIORS holds,
+    and the colours of the grey surfaces that GREY_SURFACES holds."""
+    rows, surfaces = [], []
     for photo in read_manifest(data):
         if photo.identity in held_out:
             continue
@@ -212,10 +215,17 @@ def print_priors(data: Path, held_out: set[str]) -> None:
         if prepared is not None:
             skin = sample_skin(prepared.shot, prepared.face)
             rows.append(lighting_features(prepared.shot, prepared.face, skin))
+            surfaces.append(grey_surface_colours(prepared.shot, prepared.face))
     medians = dict(zip(FEATURE_NAMES, np.median(rows, axis=0), strict=True))
+    print("RULE_PRIORS")
     for cue in RULE_PRIORS:
         values = [round(float(medians[f"{cue}_{p}"]), 3) for p in ("log_rg", "log_bg", "log_y")]
         print(f'    "{cue}": ({values[0]}, {values[1]}, {values[2]}),')
+    print("GREY_SURFACES (log R/G, log B/G where read; how many read)")
+    for name, colours in zip(GREY_SURFACES, np.transpose(surfaces, (1, 0, 2)), strict=True):
+        read = colours[np.isfinite(colours).all(axis=1)]
+        rg, bg = np.round(np.median(read, axis=0), 3)
+        print(f'    "{name}": ({rg}, {bg}), {len(read)} of {len(colours)}')
 
 
 def main() -> int:

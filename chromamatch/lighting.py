@@ -215,21 +215,22 @@ def _within_known_lights(targets: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(targets, dtype=np.float64), _TARGET_LOW, _TARGET_HIGH)
 
 
-# --- a grey backdrop --------------------------------------------------------------------------
+# --- grey surfaces ----------------------------------------------------------------------------
 
-# A plain wall behind the person is grey or white in many selfies (and colour analysts ask for
-# one), and a grey wall shows the light's colour far more exactly than anything on the face:
-# the development set's backdrop varies by 0.008 log units from photo to photo as shot, the
-# whites of the eyes by 0.06 from person to person. Nothing in a photo says whether its wall is
-# grey, so that is weighed as a hypothesis: the light the backdrop implies if it were grey
-# counts only where it agrees with the light read from the face; a coloured wall implies a
-# light the face does not, and drops out.
-# Each surface: (log R/G, log B/G) of a grey one in a daylight photo at a normal exposure (the
-# development photos' as shot: their backdrop is a slightly cool grey, their tops white), and
-# the per-channel quantiles it is read at, the first whose channels all stayed unclipped.
+# A plain wall behind the person, or a white or grey top, is grey in many selfies (colour
+# analysts ask for a white wall), and a grey surface shows the light's colour far more exactly
+# than anything on the face: the development set's backdrop varies by 0.007 log units from
+# photo to photo as shot, the whites of the eyes by 0.06 from person to person. Nothing in a
+# photo says whether a surface is grey, so that is weighed as a hypothesis: the light a
+# surface implies if it were grey counts only where it agrees with the light read from the
+# face and scene cues; a coloured wall or top implies a light they do not, and drops out.
+# Each surface: (log R/G, log B/G) of a grey one in a daylight photo at a normal exposure, and
+# the per-channel quantiles it is read at (the first whose channels all stayed unclipped). The
+# colours are the training people's photos as shot (`bench/lighting_figures.py --priors`):
+# their backdrop is a slightly cool grey, their T-shirts white.
 GREY_SURFACES = {
-    "backdrop": ((-0.045, -0.011), (0.5, 0.25)),
-    "clothing": ((0.0, 0.0), (0.9, 0.75)),
+    "backdrop": ((-0.044, -0.011), (0.5, 0.25)),
+    "clothing": ((-0.001, 0.002), (0.9, 0.75)),
 }
 _GREY_SPREAD = 0.03  # how far a grey or white surface strays from that (log chromaticity)
 _ESTIMATE_SPREAD = 0.05  # the face-based estimate's error on people it never saw (model card)
