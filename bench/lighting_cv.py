@@ -251,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     collecting = commands.add_parser("collect", help="read every photo's training rows")
     collecting.add_argument("--data", type=Path, required=True)
     comparing = commands.add_parser("compare", help="cross-validate the settings")
-    comparing.add_argument("settings", nargs="*", default=list(SETTINGS), choices=list(SETTINGS))
+    # Checked below, not by choices=: Python 3.11's argparse checks an empty list (or a list
+    # default) against the choices as one value, so the command never ran without arguments.
+    comparing.add_argument("settings", nargs="*", help=f"all by default; of {list(SETTINGS)}")
     comparing.add_argument(
         "--folds", type=int, default=FOLDS, help="folds of people (more: more people per fit)"
     )
@@ -261,7 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         collect(args.data, args.workers)
     else:
-        results = compare(args.settings, args.workers, args.folds)
+        unknown = [name for name in args.settings if name not in SETTINGS]
+        if unknown:
+            parser.error(f"unknown settings {unknown}; choose from {list(SETTINGS)}")
+        results = compare(args.settings or list(SETTINGS), args.workers, args.folds)
         record(results, args.folds, len(np.unique(load_rows()["identity"])))
         print(f"wrote {REPORT}")
     return 0

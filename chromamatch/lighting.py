@@ -15,6 +15,9 @@ Cues, all computed from the photo's pixels in a few milliseconds (no mediapipe h
 Two estimators read them: a learned one (``chromamatch/data/lighting_model.npz``, trained by
 ``python -m chromamatch.lighting_training`` on relit copies of the development faces) and a
 rule-based baseline (calibrated white-patch on eyes and teeth, bright pixels and grey-edge).
+Either estimate is then pinned by the backdrop and the top where they look grey
+(``pin_to_grey_surfaces``): a grey wall or a white top shows the light's colour more exactly
+than anything on the face.
 """
 
 from dataclasses import dataclass
@@ -246,10 +249,7 @@ def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
     pixels alike (by how lit they are), so a quantile under the clipped part reads its colour
     exactly, where a median over only the unclipped pixels keeps their darker part and shifts.
     """
-    around, box = _around_face(np.asarray(rgb), face.box)
-    height, width = around.shape[:2]
-    stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
-    scene8 = around[::stride, ::stride]
+    scene8, box, stride = _scene_sample(np.asarray(rgb), face.box)
     regions = {
         "backdrop": scene8[_backdrop_region(scene8.shape[:2], box, stride)],
         "clothing": _clothing_region(scene8, box, stride).reshape(-1, 3),
@@ -326,11 +326,7 @@ def _fade_small_shifts(targets: np.ndarray) -> np.ndarray:
 def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarray:
     """Every lighting cue of the photo, as one vector named by ``FEATURE_NAMES``."""
     rgb = np.asarray(rgb)
-    around, around_box = _around_face(rgb, face.box)
-    height, width = around.shape[:2]
-    stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
-    # One copy of the sampled pixels: every look-up and count below then reads them in order.
-    scene8 = np.ascontiguousarray(around[::stride, ::stride])
+    scene8, around_box, stride = _scene_sample(rgb, face.box)
     scene = srgb8_to_linear(scene8)
     unclipped = brightest_channel(scene8) < _CLIPPED
     flat = scene.reshape(-1, 3)
@@ -404,6 +400,16 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         + channels
         + [np.array(list(extras.values()))]
     )
+
+
+def _scene_sample(rgb: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int, int, int], int]:
+    """About ``_SCENE_PIXELS`` pixels of the region around the face, every ``stride``-th along
+    each axis; the face box in the region's full-resolution pixels; the stride."""
+    around, around_box = _around_face(rgb, box)
+    height, width = around.shape[:2]
+    stride = max(1, int(np.sqrt(height * width / _SCENE_PIXELS)))
+    # One copy of the sampled pixels: every look-up and count then reads them in order.
+    return np.ascontiguousarray(around[::stride, ::stride]), around_box, stride
 
 
 def _around_face(rgb: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int, int, int]]:

@@ -273,6 +273,8 @@ def _copy_row(rgb: np.ndarray, face: Face, light: np.ndarray) -> dict:
     skin = sample_skin(rgb, face)
     return {
         "features": lighting_features(rgb, face, skin),
+        # Not a cue of the model: the engine pins its estimate with them afterwards, and
+        # bench/lighting_cv.py reads every row's skin through that same step.
         "surfaces": grey_surface_colours(rgb, face),
         "light": light,
         # A light can clip every skin pixel; the cues can still be read then.

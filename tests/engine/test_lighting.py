@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chromamatch import colour, evaluation
+from chromamatch import colour, engine_data, evaluation
 from chromamatch.face_landmarks import find_faces
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
@@ -294,7 +294,8 @@ def test_a_surface_that_agrees_with_the_face_pins_the_light_and_a_coloured_one_d
 
 
 def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
-    named = dict(zip(FEATURE_NAMES, lighting_features(rgb, face, sample_skin(rgb, face))))
+    features = lighting_features(rgb, face, sample_skin(rgb, face))
+    named = dict(zip(FEATURE_NAMES, features, strict=True))
     return np.array([named["backdrop_log_rg"], named["backdrop_log_bg"]])
 
 
@@ -322,8 +323,6 @@ def test_a_grey_backdrop_reads_the_light_or_says_it_cannot(held_out):
 def _light_chroma_errors(rgb: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     """How far the light's (log R/G, log B/G) is from ``truth`` with the grey surfaces weighed
     in (as the engine reads it) and from the face and scene cues alone."""
-    from chromamatch import engine_data
-
     face = find_faces(rgb).face
     skin = sample_skin(rgb, face)
     features = lighting_features(rgb, face, skin)
