@@ -25,6 +25,7 @@ from chromamatch.relight import (
     linear_to_srgb8,
     person_mask,
     relight,
+    replace_background,
     srgb8_to_linear,
     white_clothing_mask,
 )
@@ -352,3 +353,23 @@ def test_a_grey_wall_pins_the_lights_colour_and_a_coloured_one_leaves_it(held_ou
     coloured = relight(red_top, person_mask=held_out["mask"], wall_rgb=(60, 110, 170), **light)
     pinned, face_only = _light_chroma_errors(_upload(coloured), truth)
     assert pinned == pytest.approx(face_only, abs=0.002)
+
+
+def test_a_wall_that_is_nearly_grey_does_not_pass_for_grey(shared_faces):
+    """Pale blue and off-white paint behind four people the model never saw, in the studio's
+    own light: each implies a light 0.1-0.2 log units off, close enough to the face's estimate
+    to be half believed by a looser gate (2.5 standard deviations, spread 0.03), which moved
+    these people by 4 degrees of ITA (median) on a pale blue wall."""
+    with np.load(MODEL_PATH, allow_pickle=False) as model:
+        people = sorted(str(model["meta_held_out_identities"]).split(","))[:4]
+    moved = []
+    for person in people:
+        path = shared_faces / f"images/{person}_03.jpg"
+        full = np.asarray(Image.open(path).convert("RGB"))
+        ita_as_shot, _ = _skin_ita(load_image(path.read_bytes()).rgb, "learned")
+        for paint in [(215, 225, 240), (250, 245, 235)]:
+            painted = replace_background(srgb8_to_linear(full), person_mask(full), paint)
+            moved.append(
+                abs(_skin_ita(_upload(linear_to_srgb8(painted)), "learned")[0] - ita_as_shot)
+            )
+    assert np.median(moved) < 2
