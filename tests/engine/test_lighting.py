@@ -7,6 +7,7 @@ from chromamatch.face_landmarks import find_faces
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
     FEATURE_NAMES,
+    GREY_SURFACES,
     MODEL_PATH,
     LightingEstimate,
     LightingModel,
@@ -277,7 +278,7 @@ def test_a_surface_that_agrees_with_the_face_pins_the_light_and_a_coloured_one_d
     face_estimate = np.array([0.30, -0.50])
     # Backdrop and top as a grey wall and a white top would read under a light 0.04 away.
     grey_light = face_estimate + np.array([0.03, -0.025])
-    grey_wall, white_top = (-0.045, -0.011), (0.0, 0.0)
+    grey_wall, white_top = (np.array(grey) for grey, _ in GREY_SURFACES.values())
     agreeing = np.array([grey_light + grey_wall, [np.nan, np.nan]])
     pinned = pin_to_grey_surfaces(face_estimate, agreeing)
     # Most of the way to the wall's light (its spread is smaller than the face's)...
