@@ -46,9 +46,9 @@ eval: venv
 	$(PY) -m chromamatch evaluate
 	$(PY) -m chromamatch evaluate --held-out
 
-# Engine speed and memory, one core -> docs/benchmarks.md
+# Engine speed and memory, one core, with stone 1.2.6 beside it (its own venv in var/bench) -> docs/benchmarks.md
 bench: dev-venv
-	taskset -c 0 $(PY) bench/engine_speed.py
+	taskset -c 0 $(PY) bench/engine_speed.py --stone
 
 lint: dev-venv
 	$(VENV)/bin/pre-commit run --all-files
