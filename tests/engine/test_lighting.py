@@ -16,6 +16,7 @@ from chromamatch.lighting import (
     estimate_lighting,
     gains_from_targets,
     grey_surface_colours,
+    held_out_identities,
     lighting_features,
     pin_to_grey_surfaces,
     targets_from_gains,
@@ -35,9 +36,14 @@ from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
 
 def _held_out_photo(faces_dir) -> str:
     """A neutral photo of someone the shipped model never saw."""
-    with np.load(MODEL_PATH, allow_pickle=False) as model:
-        identity = sorted(str(model["meta_held_out_identities"]).split(","))[0]
-    return f"images/{identity}_03.jpg"
+    return f"images/{sorted(held_out_identities())[0]}_03.jpg"
+
+
+def _held_out_neutral_photos(faces_dir, count: int):
+    """(path, full-size RGB) of the neutral photos of ``count`` people the model never saw."""
+    for person in sorted(held_out_identities())[:count]:
+        path = faces_dir / f"images/{person}_03.jpg"
+        yield path, np.asarray(Image.open(path).convert("RGB"))
 
 
 @pytest.fixture(scope="module")
@@ -220,12 +226,8 @@ def test_what_a_person_wears_does_not_move_their_skin(shared_faces):
     """Navy, red, black, yellow or green in place of the development photos' white shirts, on
     four people the model never saw: the shirt is no white reference in other people's
     selfies. Weights that trusted it moved these people by 12 degrees (median, up to 36)."""
-    with np.load(MODEL_PATH, allow_pickle=False) as model:
-        people = sorted(str(model["meta_held_out_identities"]).split(","))[:4]
     moved = []
-    for person in people:
-        path = shared_faces / f"images/{person}_03.jpg"
-        full = np.asarray(Image.open(path).convert("RGB"))
+    for path, full in _held_out_neutral_photos(shared_faces, 4):
         shirt = white_clothing_mask(full, person_mask(full), find_faces(full).face.box[3])
         assert shirt.mean() > 0.03  # there is a shirt to dye
         ita_as_shot, _ = _skin_ita(load_image(path.read_bytes()).rgb, "learned")
@@ -361,12 +363,8 @@ def test_a_wall_that_is_nearly_grey_does_not_pass_for_grey(shared_faces):
     own light: each implies a light 0.1-0.2 log units off, close enough to the face's estimate
     to be half believed by a looser gate (2.5 standard deviations, spread 0.03), which moved
     these people by 4 degrees of ITA (median) on a pale blue wall."""
-    with np.load(MODEL_PATH, allow_pickle=False) as model:
-        people = sorted(str(model["meta_held_out_identities"]).split(","))[:4]
     moved = []
-    for person in people:
-        path = shared_faces / f"images/{person}_03.jpg"
-        full = np.asarray(Image.open(path).convert("RGB"))
+    for path, full in _held_out_neutral_photos(shared_faces, 4):
         ita_as_shot, _ = _skin_ita(load_image(path.read_bytes()).rgb, "learned")
         for paint in [(215, 225, 240), (250, 245, 235)]:
             painted = replace_background(srgb8_to_linear(full), person_mask(full), paint)
