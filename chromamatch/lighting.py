@@ -228,9 +228,10 @@ def _within_known_lights(targets: np.ndarray) -> np.ndarray:
 # surface implies if it were grey counts only where it agrees with the light read from the
 # face and scene cues; a coloured wall or top implies a light they do not, and drops out.
 # Each surface: (log R/G, log B/G) of a grey one in a daylight photo at a normal exposure, and
-# the per-channel quantiles it is read at (the first whose channels all stayed unclipped). The
-# colours are the training people's photos as shot (`bench/lighting_figures.py --priors`):
-# their backdrop is a slightly cool grey, their T-shirts white.
+# the per-channel quantiles it is read at (each ratio at the first whose two channels stayed
+# unclipped). The colours are the training people's photos as shot
+# (`bench/lighting_figures.py --priors`): their backdrop is a slightly cool grey, their
+# T-shirts white.
 GREY_SURFACES = {
     "backdrop": ((-0.044, -0.011), (0.5, 0.25)),
     "clothing": ((-0.001, 0.002), (0.9, 0.75)),
@@ -246,7 +247,8 @@ _MIN_SURFACE_PIXELS = 30
 
 
 def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
-    """(log R/G, log B/G) of each of ``GREY_SURFACES`` (rows), NaN where unreadable.
+    """(log R/G, log B/G) of each of ``GREY_SURFACES`` (rows), NaN where unreadable (a ratio
+    whose channels clipped at every quantile tried).
 
     Channel by channel quantiles of 8-bit values: on a grey surface every channel orders the
     pixels alike (by how lit they are), so a quantile under the clipped part reads its colour
@@ -265,10 +267,12 @@ def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
         counts = _channel_cumulative_counts(pixels)
         for share in shares:
             values8 = _interpolated_quantiles(counts, share)
-            if values8.max() < _CLIPPED:
-                red, green, blue = np.log(np.maximum(srgb_to_linear(values8 / 255.0), _FLOOR))
-                colours[row] = (red - green, blue - green)
-                break
+            logs = np.log(np.maximum(srgb_to_linear(values8 / 255.0), _FLOOR))
+            # A white top under a warm lamp clips in red first: its blue against green still
+            # tells the light, and is kept.
+            for column, channel in enumerate((0, 2)):
+                if np.isnan(colours[row, column]) and max(values8[channel], values8[1]) < _CLIPPED:
+                    colours[row, column] = logs[channel] - logs[1]
     return colours
 
 
@@ -290,21 +294,23 @@ def pin_to_grey_surfaces(light_chroma: np.ndarray, surfaces: np.ndarray) -> np.n
 
     A surface counts by the odds that it is grey, given how far the light it implies lies from
     ``light_chroma`` (half at ``_GREY_GATE`` standard deviations, fading fast beyond), and
-    then by its precision against the face's.
+    then by its precision against the face's; ratio by ratio, so that a surface of which only
+    one could be read (the other clipped) pins that one.
     """
     light_chroma = np.asarray(light_chroma, dtype=np.float64)
-    precision = 1.0 / _ESTIMATE_SPREAD**2
+    precision = np.full(2, 1.0 / _ESTIMATE_SPREAD**2)
     weighted = light_chroma * precision
     grey_colours = np.array([colour for colour, _ in GREY_SURFACES.values()])
     for implied in np.asarray(surfaces, dtype=np.float64) - grey_colours:
-        if not np.isfinite(implied).all():
+        read = np.isfinite(implied)
+        if not read.any():
             continue
-        distance2 = float(np.sum((implied - light_chroma) ** 2)) / (
+        distance2 = float(np.sum((implied[read] - light_chroma[read]) ** 2)) / (
             _ESTIMATE_SPREAD**2 + _GREY_SPREAD**2
         )
         grey = 1.0 / (1.0 + np.exp(min((distance2 - _GREY_GATE**2) / 2, 50.0)))
-        weighted = weighted + implied * grey / _GREY_SPREAD**2
-        precision += grey / _GREY_SPREAD**2
+        weighted = weighted + np.where(read, implied, 0.0) * grey / _GREY_SPREAD**2
+        precision = precision + read * grey / _GREY_SPREAD**2
     return weighted / precision
 
 

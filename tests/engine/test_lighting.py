@@ -295,6 +295,12 @@ def test_a_surface_that_agrees_with_the_face_pins_the_light_and_a_coloured_one_d
     assert pin_to_grey_surfaces(face_estimate, coloured) == pytest.approx(face_estimate, abs=1e-4)
     unreadable = np.full((2, 2), np.nan)
     assert pin_to_grey_surfaces(face_estimate, unreadable) == pytest.approx(face_estimate)
+    # A white top whose red clipped shows blue against green only: that ratio is pinned as
+    # before, and red against green, which it cannot tell, stays the face's.
+    blue_only = np.array([[np.nan, np.nan], [np.nan, (grey_light + white_top)[1]]])
+    pinned_blue = pin_to_grey_surfaces(face_estimate, blue_only)
+    assert pinned_blue[0] == pytest.approx(face_estimate[0])
+    assert abs(pinned_blue[1] - grey_light[1]) < 0.4 * abs(face_estimate[1] - grey_light[1])
 
 
 def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
@@ -304,22 +310,22 @@ def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
 
 
 def test_a_grey_backdrop_reads_the_light_or_says_it_cannot(held_out):
-    """A bright grey wall under a warm lamp a stop over clips: read over only its unclipped
-    pixels (the scene cue) it is then far off; the grey-surface reading says it cannot."""
+    """A bright grey wall under a warm lamp a stop over clips in red: read over only its
+    unclipped pixels (the scene cue) it is then far off; the grey-surface reading gives blue
+    against green, which stayed unclipped, and says it cannot read red against green."""
     face = find_faces(held_out["shot"]).face
     as_shot = grey_surface_colours(held_out["shot"], face)[0]
     scene_cue_as_shot = _backdrop_scene_cue(held_out["shot"], face)
     for light, readable in [
-        ({"cct_k": 4500, "tint": 0.0, "ev": 0.4}, True),
-        ({"cct_k": 3500, "tint": 0.0, "ev": 0.6}, False),
+        ({"cct_k": 4500, "tint": 0.0, "ev": 0.4}, [True, True]),
+        ({"cct_k": 3500, "tint": 0.0, "ev": 0.6}, [False, True]),
     ]:
         relit = _upload(relight(held_out["full"], **light))
         truth = targets_from_gains(lighting_gains(**light))[:2]
         read = grey_surface_colours(relit, face)[0] - as_shot
-        if readable:
-            assert np.abs(read - truth).max() < 0.02
-        else:
-            assert np.isnan(read).all()
+        assert list(np.isfinite(read)) == readable
+        assert np.abs(read - truth)[readable].max() < 0.02
+        if not all(readable):
             scene_cue = _backdrop_scene_cue(relit, face) - scene_cue_as_shot
             assert np.abs(scene_cue - truth).max() > 0.1
 
