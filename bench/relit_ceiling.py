@@ -1,0 +1,196 @@
+"""What a better lighting estimate could still gain on the evaluation's relit copies.
+
+    .venv/bin/python bench/relit_ceiling.py --data /work/shared/data/faces/london [--seed N]
+
+Relit copies of every neutral development photo are drawn exactly as
+``chromamatch.evaluation.relit_figures`` draws them (its seed and four per photo, unless
+``--seed`` says otherwise), stored as JPEGs and read back as an upload is. The engine's own
+steps then run on each (face, skin sample, lighting cues, the learned model's prediction), and
+the correction is replayed with parts of the estimate replaced by the truth the copy was made
+with:
+
+- engine: as ``analysis.measure`` does it;
+- no grey surfaces: without ``pin_to_grey_surfaces``;
+- true light's colour: the light's (log R/G, log B/G) known, the model's clipped-skin shift
+  (skin minus light) and exposure kept;
+- true exposure: the light's EV known, its colour estimated and pinned as the engine does;
+- true light: colour and exposure known, and no clipped-skin shift; what is left is the skin
+  sample itself (clipping, re-detected landmarks, JPEG).
+
+Figures as docs/EVALUATION.md defines them, against each photo's own reading as shot; written
+to docs/relit_ceiling.md.
+"""
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from chromamatch import colour, engine_data, relight, tone  # noqa: E402
+from chromamatch.analysis import located_face  # noqa: E402
+from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO  # noqa: E402
+from chromamatch.faces_manifest import read_manifest  # noqa: E402
+from chromamatch.image_loading import encode_jpeg  # noqa: E402
+from chromamatch.lighting import (  # noqa: E402
+    correct_linear_rgb,
+    estimate_from_targets,
+    grey_surface_colours,
+    lighting_features,
+    targets_from_gains,
+)
+from chromamatch.skin_sampling import sample_skin, skin_linear_rgb  # noqa: E402
+
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "relit_ceiling.md"
+
+
+def read_copy(data: bytes) -> dict:
+    image, search = located_face(data)
+    rgb, face = image.rgb, search.face
+    skin = sample_skin(rgb, face)
+    return {
+        "features": lighting_features(rgb, face, skin),
+        "surfaces": grey_surface_colours(rgb, face),
+        "skin": skin_linear_rgb(skin),
+    }
+
+
+def collect(data_dir: Path, seed: int) -> tuple[dict[int, dict], list[dict]]:
+    """Each neutral photo as shot (by photo), and the relit copies drawn as the evaluation
+    draws them."""
+    rng = np.random.default_rng(seed)
+    as_shot, relit = {}, []
+    for index, photo in enumerate(read_manifest(data_dir)):
+        if photo.expression != "neutral":
+            continue
+        rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
+        mask = relight.person_mask(rgb)
+        as_shot[index] = read_copy(photo.data)
+        for _ in range(RELIT_PER_PHOTO):
+            light = relight.random_lighting(rng)
+            lit = relight.relight(rgb, person_mask=mask, **light)
+            gains = relight.lighting_gains(light["cct_k"], light["tint"], light["ev"])
+            relit.append(
+                read_copy(encode_jpeg(lit, quality=92))
+                | {
+                    "photo": index,
+                    "light": targets_from_gains(gains),
+                    "wall": light["wall_rgb"] is not None,
+                    "ref_ita": photo.ref_ita,
+                }
+            )
+    return as_shot, relit
+
+
+REPLAYS = ("engine", "no grey surfaces", "true light's colour", "true exposure", "true light")
+
+
+def replayed(copy: dict, prediction: np.ndarray, pinned: bool) -> dict:
+    light, skin_moved = np.split(prediction, 2)
+    estimate = estimate_from_targets(
+        light,
+        skin_moved,
+        features=copy["features"],
+        surfaces=copy["surfaces"] if pinned else None,
+        method="learned",
+    )
+    lab = colour.linear_rgb_to_lab(correct_linear_rgb(copy["skin"], estimate))
+    ita = float(colour.ita_degrees(lab[0], lab[2]))
+    return {"ita": ita, "mst": tone.monk_level(ita), "undertone": tone.undertone(lab).label}
+
+
+def predictions(copy: dict, model) -> dict[str, tuple[np.ndarray, bool]]:
+    """Each of ``REPLAYS``: the (light, skin shift) prediction, and whether grey surfaces
+    pin it."""
+    predicted = model.predict(copy["features"][None])[0]
+    light, clip_shift = predicted[:3], predicted[3:] - predicted[:3]
+    truth = copy["light"]
+    true_colour = np.concatenate([truth[:2], light[2:]])
+    true_ev = np.concatenate([light[:2], truth[2:]])
+    return {
+        "engine": (predicted, True),
+        "no grey surfaces": (predicted, False),
+        "true light's colour": (np.concatenate([true_colour, true_colour + clip_shift]), False),
+        "true exposure": (np.concatenate([true_ev, true_ev + clip_shift]), True),
+        "true light": (np.concatenate([truth, truth]), False),
+    }
+
+
+def figures(as_shot: dict[int, dict], relit: list[dict]) -> dict[str, dict[str, float]]:
+    """Each replay's figures; every copy is compared with the engine's own reading of its
+    photo as shot, as the evaluation compares it."""
+    model = engine_data.current().lighting_model
+    canonical = {
+        photo: replayed(copy, model.predict(copy["features"][None])[0], pinned=True)
+        for photo, copy in as_shot.items()
+    }
+    wall = np.array([copy["wall"] for copy in relit])
+    results = {}
+    for name in REPLAYS:
+        error, mst, undertone = [], [], []
+        for copy in relit:
+            reading = replayed(copy, *predictions(copy, model)[name])
+            base = canonical[copy["photo"]]
+            error.append(abs(reading["ita"] - copy["ref_ita"]))
+            mst.append(reading["mst"] == base["mst"])
+            undertone.append(reading["undertone"] == base["undertone"])
+        error, mst, undertone = np.array(error), np.array(mst), np.array(undertone)
+        results[name] = {
+            "ITA error median": float(np.median(error)),
+            "ITA error p90": float(np.percentile(error, 90)),
+            "MST same": float(mst.mean()),
+            "undertone same": float(undertone.mean()),
+            "undertone same, grey backdrop": float(undertone[~wall].mean()),
+            "undertone same, coloured wall": float(undertone[wall].mean()),
+        }
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
+    parser.add_argument("--seed", type=int, default=EVALUATION_SEED)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    results = figures(*collect(args.data, args.seed))
+    names = list(next(iter(results.values())))
+    table = [
+        "| replay | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+        *(
+            f"| {replay} | " + " | ".join(f"{values[n]:.3f}" for n in names) + " |"
+            for replay, values in results.items()
+        ),
+    ]
+    section = [
+        f"## Seed {args.seed}",
+        "",
+        f"Run {time.strftime('%Y-%m-%d')}: `.venv/bin/python bench/relit_ceiling.py --data "
+        f"../shared/data/faces/london --seed {args.seed}`.",
+        "",
+        *table,
+    ]
+    # One section per seed: a run with another seed adds its own, a rerun replaces its own.
+    sections = {}
+    if REPORT.exists():
+        for block in REPORT.read_text().split("\n## ")[1:]:
+            sections[block.split("\n", 1)[0]] = "## " + block.rstrip("\n")
+    sections[f"Seed {args.seed}"] = "\n".join(section)
+    REPORT.write_text(
+        "# Relit copies: what a better lighting estimate could still gain\n\n"
+        + (__doc__.split("\n\n", 2)[2].strip() + "\n\n")
+        + "\n\n".join(sections.values())
+        + "\n"
+    )
+    print("\n".join(table))
+    print(f"{time.monotonic() - started:.0f} s -> {REPORT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
