@@ -17,8 +17,10 @@ with:
 - true light: colour and exposure known, and no clipped-skin shift; what is left is the skin
   sample itself (clipping, re-detected landmarks, JPEG).
 
-Figures as docs/EVALUATION.md defines them, against each photo's own reading as shot; written
-to docs/relit_ceiling.md.
+Figures as docs/EVALUATION.md defines them, against each photo's own reading as shot; "hue
+moved" is the median change of the skin hue's deviation (``tone.undertone``: in standard
+deviations of people of the same lightness) from that reading. Written to
+docs/relit_ceiling.md.
 """
 
 import argparse
@@ -101,7 +103,14 @@ def replayed(copy: dict, prediction: np.ndarray, pinned: bool) -> dict:
     )
     lab = colour.linear_rgb_to_lab(correct_linear_rgb(copy["skin"], estimate))
     ita = float(colour.ita_degrees(lab[0], lab[2]))
-    return {"ita": ita, "mst": tone.monk_level(ita), "undertone": tone.undertone(lab).label}
+    undertone = tone.undertone(lab)
+    return {
+        "ita": ita,
+        "mst": tone.monk_level(ita),
+        "undertone": undertone.label,
+        "hue_deviation": undertone.hue_deviation,
+        "chroma_deviation": undertone.chroma_deviation,
+    }
 
 
 def predictions(copy: dict, model) -> dict[str, tuple[np.ndarray, bool]]:
@@ -121,9 +130,20 @@ def predictions(copy: dict, model) -> dict[str, tuple[np.ndarray, bool]]:
     }
 
 
-def figures(as_shot: dict[int, dict], relit: list[dict]) -> dict[str, dict[str, float]]:
-    """Each replay's figures; every copy is compared with the engine's own reading of its
-    photo as shot, as the evaluation compares it."""
+def near_a_boundary(reading: dict, margin: float = 0.15) -> bool:
+    """Whether an undertone reading lies within ``margin`` (in its own deviations) of the
+    neutral band's edges or of the olive cut (``tone.undertone``)."""
+    hue, chroma = reading["hue_deviation"], reading["chroma_deviation"]
+    band = tone._NEUTRAL_BAND
+    return abs(abs(hue) - band) < margin or (hue > band and abs(chroma + band) < margin)
+
+
+def figures(
+    as_shot: dict[int, dict], relit: list[dict]
+) -> tuple[dict[str, dict[str, float]], tuple[int, int]]:
+    """Each replay's figures, and how many people (of how many) read as shot lie near an
+    undertone boundary; every copy is compared with the engine's own reading of its photo as
+    shot, as the evaluation compares it."""
     model = engine_data.current().lighting_model
     canonical = {
         photo: replayed(copy, model.predict(copy["features"][None])[0], pinned=True)
@@ -132,13 +152,14 @@ def figures(as_shot: dict[int, dict], relit: list[dict]) -> dict[str, dict[str, 
     wall = np.array([copy["wall"] for copy in relit])
     results = {}
     for name in REPLAYS:
-        error, mst, undertone = [], [], []
+        error, mst, undertone, hue_moved = [], [], [], []
         for copy in relit:
             reading = replayed(copy, *predictions(copy, model)[name])
             base = canonical[copy["photo"]]
             error.append(abs(reading["ita"] - copy["ref_ita"]))
             mst.append(reading["mst"] == base["mst"])
             undertone.append(reading["undertone"] == base["undertone"])
+            hue_moved.append(abs(reading["hue_deviation"] - base["hue_deviation"]))
         error, mst, undertone = np.array(error), np.array(mst), np.array(undertone)
         results[name] = {
             "ITA error median": float(np.median(error)),
@@ -147,8 +168,11 @@ def figures(as_shot: dict[int, dict], relit: list[dict]) -> dict[str, dict[str, 
             "undertone same": float(undertone.mean()),
             "undertone same, grey backdrop": float(undertone[~wall].mean()),
             "undertone same, coloured wall": float(undertone[wall].mean()),
+            # In standard deviations of skin hue between people of the same lightness.
+            "hue moved, median": float(np.median(hue_moved)),
         }
-    return results
+    near = sum(near_a_boundary(reading) for reading in canonical.values())
+    return results, (near, len(canonical))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=EVALUATION_SEED)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    results = figures(*collect(args.data, args.seed))
+    results, (near, people) = figures(*collect(args.data, args.seed))
     names = list(next(iter(results.values())))
     table = [
         "| replay | " + " | ".join(names) + " |",
@@ -174,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         f"../shared/data/faces/london --seed {args.seed}`.",
         "",
         *table,
+        "",
+        f'As shot, {near} of {people} people lie within 0.15 (in the same deviations as "hue '
+        'moved") of an undertone boundary.',
     ]
     # One section per seed: a run with another seed adds its own, a rerun replaces its own.
     sections = {}
