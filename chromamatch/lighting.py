@@ -266,6 +266,8 @@ def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
             continue
         counts = _channel_cumulative_counts(pixels)
         for share in shares:
+            if np.isfinite(colours[row]).all():
+                break
             values8 = _interpolated_quantiles(counts, share)
             logs = np.log(np.maximum(srgb_to_linear(values8 / 255.0), _FLOOR))
             # A white top under a warm lamp clips in red first: its blue against green still
