@@ -364,6 +364,22 @@ def test_a_grey_wall_pins_the_lights_colour_and_a_coloured_one_leaves_it(held_ou
     assert pinned == pytest.approx(face_only, abs=0.002)
 
 
+def test_a_white_top_whose_red_clipped_still_pins_the_light(shared_faces):
+    """A warm lamp clips the white T-shirt's red; in front of a red wall the top's blue against
+    green is then all that is grey in the picture, and it still pins the light."""
+    light = {"cct_k": 3000, "tint": 0.0, "ev": -0.3}
+    truth = targets_from_gains(lighting_gains(**light))[:2]
+    pinned, face_only = [], []
+    for _, full in _held_out_neutral_photos(shared_faces, 4):
+        rgb = _upload(relight(full, person_mask=person_mask(full), wall_rgb=(235, 70, 60), **light))
+        top = grey_surface_colours(rgb, find_faces(rgb).face)[1]
+        assert np.isnan(top[0]) and np.isfinite(top[1])
+        errors = _light_chroma_errors(rgb, truth)
+        pinned.append(errors[0])
+        face_only.append(errors[1])
+    assert np.median(pinned) < 0.8 * np.median(face_only)
+
+
 def test_a_wall_that_is_nearly_grey_does_not_pass_for_grey(shared_faces):
     """Pale blue and off-white paint behind four people the model never saw, in the studio's
     own light: each implies a light 0.1-0.2 log units off, close enough to the face's estimate
