@@ -295,25 +295,48 @@ def pin_to_grey_surfaces(light_chroma: np.ndarray, surfaces: np.ndarray) -> np.n
     """The light's (log R/G, log B/G) with the hypothesis that each surface is grey weighed in.
 
     A surface counts by the odds that it is grey, given how far the light it implies lies from
-    ``light_chroma`` (half at ``_GREY_GATE`` standard deviations, fading fast beyond), and
-    then by its precision against the face's; ratio by ratio, so that a surface of which only
-    one could be read (the other clipped) pins that one.
+    the light the face and the *other* surfaces give (half at ``_GREY_GATE`` standard
+    deviations, fading fast beyond), and then by its precision against the face's; ratio by
+    ratio, so that a surface of which only one could be read (the other clipped) pins that one.
+    Judged against the others too, a grey wall and a white top that agree vouch for each
+    other, and a near-grey wall that a white top contradicts is doubted more than the face
+    alone could doubt it.
     """
     light_chroma = np.asarray(light_chroma, dtype=np.float64)
+    grey_colours = np.array([colour for colour, _ in GREY_SURFACES.values()])
+    implied = np.asarray(surfaces, dtype=np.float64) - grey_colours
+    references = [
+        _weigh_surfaces(light_chroma, np.delete(implied, index, axis=0))
+        for index in range(len(implied))
+    ]
+    return _weigh_surfaces(light_chroma, implied, references)[0]
+
+
+def _weigh_surfaces(
+    light_chroma: np.ndarray,
+    implied: np.ndarray,
+    references: list[tuple[np.ndarray, np.ndarray]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The face's light with the ``implied`` lights of grey surfaces weighed in, and its
+    variance per ratio. Each surface is judged against its entry of ``references`` (a light
+    and its variance), or against the face's light alone."""
     precision = np.full(2, 1.0 / _ESTIMATE_SPREAD**2)
     weighted = light_chroma * precision
-    grey_colours = np.array([colour for colour, _ in GREY_SURFACES.values()])
-    for implied in np.asarray(surfaces, dtype=np.float64) - grey_colours:
-        read = np.isfinite(implied)
+    for index, surface in enumerate(implied):
+        read = np.isfinite(surface)
         if not read.any():
             continue
-        distance2 = float(np.sum((implied[read] - light_chroma[read]) ** 2)) / (
-            _ESTIMATE_SPREAD**2 + _GREY_SPREAD**2
+        if references is None:
+            reference, variance = light_chroma, np.full(2, _ESTIMATE_SPREAD**2)
+        else:
+            reference, variance = references[index]
+        distance2 = float(
+            np.sum((surface[read] - reference[read]) ** 2 / (variance[read] + _GREY_SPREAD**2))
         )
         grey = 1.0 / (1.0 + np.exp(min((distance2 - _GREY_GATE**2) / 2, 50.0)))
-        weighted = weighted + np.where(read, implied, 0.0) * grey / _GREY_SPREAD**2
+        weighted = weighted + np.where(read, surface, 0.0) * grey / _GREY_SPREAD**2
         precision = precision + read * grey / _GREY_SPREAD**2
-    return weighted / precision
+    return weighted / precision, 1.0 / precision
 
 
 def _fade_small_shifts(targets: np.ndarray) -> np.ndarray:

@@ -303,6 +303,20 @@ def test_a_surface_that_agrees_with_the_face_pins_the_light_and_a_coloured_one_d
     assert abs(pinned_blue[1] - grey_light[1]) < 0.4 * abs(face_estimate[1] - grey_light[1])
 
 
+def test_a_white_top_that_contradicts_a_near_grey_wall_overrules_it():
+    grey_wall, white_top = (np.array(grey) for grey, _ in GREY_SURFACES.values())
+    light = np.array([0.30, -0.50])
+    face_estimate = light + [0.01, -0.01]
+    # Pale blue paint: what a grey wall looks like under a light 0.08 log units cooler.
+    pale_blue = light + [-0.05, 0.06] + grey_wall
+    alone = pin_to_grey_surfaces(face_estimate, np.array([pale_blue, [np.nan, np.nan]]))
+    with_top = pin_to_grey_surfaces(face_estimate, np.array([pale_blue, light + white_top]))
+    # Against the face alone the wall is half believed (0.044 off); judged against the face and
+    # the top, which agree, it is not (0.018 off when each was judged against the face only).
+    assert np.linalg.norm(alone - light) > 0.03
+    assert np.linalg.norm(with_top - light) < 0.005
+
+
 def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
     features = lighting_features(rgb, face, sample_skin(rgb, face))
     named = dict(zip(FEATURE_NAMES, features, strict=True))
