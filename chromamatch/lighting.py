@@ -226,7 +226,8 @@ def _within_known_lights(targets: np.ndarray) -> np.ndarray:
 # photo to photo as shot, the whites of the eyes by 0.06 from person to person. Nothing in a
 # photo says whether a surface is grey, so that is weighed as a hypothesis: the light a
 # surface implies if it were grey counts only where it agrees with the light read from the
-# face and scene cues; a coloured wall or top implies a light they do not, and drops out.
+# face and scene cues and from the other surfaces; a coloured wall or top implies a light they
+# do not, and drops out.
 # Each surface: (log R/G, log B/G) of a grey one in a daylight photo at a normal exposure, and
 # the per-channel quantiles it is read at (each ratio at the first whose two channels stayed
 # unclipped). The colours are the training people's photos as shot
