@@ -24,21 +24,18 @@ docs/relit_ceiling.md.
 """
 
 import argparse
-import io
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import colour, engine_data, relight, tone  # noqa: E402
 from chromamatch.analysis import located_face  # noqa: E402
-from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO  # noqa: E402
+from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO, relit_uploads  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
-from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     correct_linear_rgb,
     estimate_from_targets,
@@ -62,30 +59,23 @@ def read_copy(data: bytes) -> dict:
     }
 
 
-def collect(data_dir: Path, seed: int) -> tuple[dict[int, dict], list[dict]]:
+def collect(data_dir: Path, seed: int) -> tuple[dict[str, dict], list[dict]]:
     """Each neutral photo as shot (by photo), and the relit copies drawn as the evaluation
     draws them."""
-    rng = np.random.default_rng(seed)
-    as_shot, relit = {}, []
-    for index, photo in enumerate(read_manifest(data_dir)):
-        if photo.expression != "neutral":
-            continue
-        rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
-        mask = relight.person_mask(rgb)
-        as_shot[index] = read_copy(photo.data)
-        for _ in range(RELIT_PER_PHOTO):
-            light = relight.random_lighting(rng)
-            lit = relight.relight(rgb, person_mask=mask, **light)
-            gains = relight.lighting_gains(light["cct_k"], light["tint"], light["ev"])
-            relit.append(
-                read_copy(encode_jpeg(lit, quality=92))
-                | {
-                    "photo": index,
-                    "light": targets_from_gains(gains),
-                    "wall": light["wall_rgb"] is not None,
-                    "ref_ita": photo.ref_ita,
-                }
-            )
+    neutral = [photo for photo in read_manifest(data_dir) if photo.expression == "neutral"]
+    as_shot = {photo.file: read_copy(photo.data) for photo in neutral}
+    relit = []
+    for photo, light, upload in relit_uploads(neutral, RELIT_PER_PHOTO, seed):
+        gains = relight.lighting_gains(light["cct_k"], light["tint"], light["ev"])
+        relit.append(
+            read_copy(upload)
+            | {
+                "photo": photo.file,
+                "light": targets_from_gains(gains),
+                "wall": light["wall_rgb"] is not None,
+                "ref_ita": photo.ref_ita,
+            }
+        )
     return as_shot, relit
 
 
@@ -139,7 +129,7 @@ def near_a_boundary(reading: dict, margin: float = 0.15) -> bool:
 
 
 def figures(
-    as_shot: dict[int, dict], relit: list[dict]
+    as_shot: dict[str, dict], relit: list[dict]
 ) -> tuple[dict[str, dict[str, float]], tuple[int, int]]:
     """Each replay's figures, and how many people (of how many) read as shot lie near an
     undertone boundary; every copy is compared with the engine's own reading of its photo as

@@ -32,7 +32,6 @@ changes, paste the constants, ``collect`` again and check that they hold.
 """
 
 import argparse
-import io
 import json
 import sys
 from collections import Counter
@@ -40,18 +39,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chromamatch import relight, season, tone  # noqa: E402
+from chromamatch import season, tone  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.colour import linear_rgb_to_lab  # noqa: E402
 from chromamatch.errors import AnalysisError  # noqa: E402
-from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO  # noqa: E402
+from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO, relit_uploads  # noqa: E402
 from chromamatch.eye_colour import iris_linear_rgb  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
-from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     correct_linear_rgb,
     estimate_lighting,
@@ -112,23 +109,19 @@ def _record(data: bytes) -> dict | None:
 
 def collect(data_dir: Path, seed: int, copies: int) -> None:
     photos = read_manifest(data_dir)
-    rng = np.random.default_rng(seed)
-    records = []
-    for photo in photos:
-        base = {"file": photo.file, "identity": photo.identity}
-        records.append(base | {"kind": photo.expression, "m": _record(photo.data)})
-        if photo.expression != "neutral":
-            continue
-        rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
-        mask = relight.person_mask(rgb)
-        for index in range(copies):
-            light = relight.random_lighting(rng)
-            lit = relight.relight(rgb, person_mask=mask, **light)
-            records.append(
-                base
-                | {"kind": f"relit{index}", "light": light}
-                | {"m": _record(encode_jpeg(lit, quality=92))}
-            )
+    records = [
+        {"file": p.file, "identity": p.identity, "kind": p.expression, "m": _record(p.data)}
+        for p in photos
+    ]
+    neutral = [photo for photo in photos if photo.expression == "neutral"]
+    drawn = Counter()
+    for photo, light, upload in relit_uploads(neutral, copies, seed):
+        records.append(
+            {"file": photo.file, "identity": photo.identity}
+            | {"kind": f"relit{drawn[photo.file]}", "light": light}
+            | {"m": _record(upload)}
+        )
+        drawn[photo.file] += 1
     _cache(seed).parent.mkdir(exist_ok=True)
     _cache(seed).write_text(json.dumps(records))
     print(f"{len(records)} records -> {_cache(seed)}")

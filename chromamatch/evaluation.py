@@ -58,27 +58,35 @@ def as_shot_figures(photos: list[Photo]) -> tuple[dict, dict[str, dict]]:
     return figures, {p.file: r for r, p in zip(results, photos, strict=True)}
 
 
-def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int) -> dict:
-    rng = np.random.default_rng(EVALUATION_SEED)
-    ita_err, de00, mst_same, mst_within1, undertone_same, season_same = [], [], [], [], [], []
-    failed = 0
+def relit_uploads(neutral: list[Photo], copies: int, seed: int = EVALUATION_SEED):
+    """(photo, light, JPEG bytes) of ``copies`` relit copies of each photo, drawn in order from
+    one seeded generator: the evaluation's copies, and the benchmarks' that must be the same."""
+    rng = np.random.default_rng(seed)
     for photo in neutral:
         rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
         mask = relight.person_mask(rgb)
-        base = canonical[photo.file]
         for _ in range(copies):
-            lit = relight.relight(rgb, person_mask=mask, **relight.random_lighting(rng))
-            result = analyze(encode_jpeg(lit, quality=92), filename=photo.file)
-            if not result["ok"]:
-                failed += 1
-                continue
-            ita_err.append(abs(result["skin"]["ita"] - photo.ref_ita))
-            de00.append(float(colour.ciede2000(np.array(result["skin"]["lab"]), photo.ref_lab)))
-            if base["ok"]:
-                mst_same.append(result["skin"]["mst"] == base["skin"]["mst"])
-                mst_within1.append(abs(result["skin"]["mst"] - base["skin"]["mst"]) <= 1)
-                undertone_same.append(result["undertone"]["label"] == base["undertone"]["label"])
-                season_same.append(result["season"]["label"] == base["season"]["label"])
+            light = relight.random_lighting(rng)
+            lit = relight.relight(rgb, person_mask=mask, **light)
+            yield photo, light, encode_jpeg(lit, quality=92)
+
+
+def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int) -> dict:
+    ita_err, de00, mst_same, mst_within1, undertone_same, season_same = [], [], [], [], [], []
+    failed = 0
+    for photo, _, upload in relit_uploads(neutral, copies):
+        base = canonical[photo.file]
+        result = analyze(upload, filename=photo.file)
+        if not result["ok"]:
+            failed += 1
+            continue
+        ita_err.append(abs(result["skin"]["ita"] - photo.ref_ita))
+        de00.append(float(colour.ciede2000(np.array(result["skin"]["lab"]), photo.ref_lab)))
+        if base["ok"]:
+            mst_same.append(result["skin"]["mst"] == base["skin"]["mst"])
+            mst_within1.append(abs(result["skin"]["mst"] - base["skin"]["mst"]) <= 1)
+            undertone_same.append(result["undertone"]["label"] == base["undertone"]["label"])
+            season_same.append(result["season"]["label"] == base["season"]["label"])
     return {
         "copies": len(neutral) * copies,
         "failed": failed,
