@@ -140,11 +140,13 @@ def figures(
         for photo, copy in as_shot.items()
     }
     wall = np.array([copy["wall"] for copy in relit])
+    # One model prediction per copy, every replay built from it.
+    replays = [predictions(copy, model) for copy in relit]
     results = {}
     for name in REPLAYS:
         error, mst, undertone, hue_moved = [], [], [], []
-        for copy in relit:
-            reading = replayed(copy, *predictions(copy, model)[name])
+        for copy, replay in zip(relit, replays, strict=True):
+            reading = replayed(copy, *replay[name])
             base = canonical[copy["photo"]]
             error.append(abs(reading["ita"] - copy["ref_ita"]))
             mst.append(reading["mst"] == base["mst"])
