@@ -17,6 +17,10 @@ with:
 - true light: colour and exposure known, and no clipped-skin shift; what is left is the skin
   sample itself (clipping, re-detected landmarks, JPEG).
 
+"Face clipped" copies are those where more than the share of the face that makes the engine
+warn `overexposed` clipped (``quality.assess_quality``); on most of them the greater part of the
+cheek is saturated in at least one channel.
+
 Figures as docs/EVALUATION.md defines them, against each photo's own reading as shot; "hue
 moved" is the median change of the skin hue's deviation (``tone.undertone``: in standard
 deviations of people of the same lightness) from that reading. Written to
@@ -32,11 +36,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chromamatch import colour, engine_data, relight, tone  # noqa: E402
+from chromamatch import colour, engine_data, quality, relight, tone  # noqa: E402
 from chromamatch.analysis import located_face  # noqa: E402
 from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO, relit_uploads  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
+    FEATURE_NAMES,
     correct_linear_rgb,
     estimate_from_targets,
     grey_surface_colours,
@@ -67,16 +72,25 @@ def collect(data_dir: Path, seed: int) -> tuple[dict[str, dict], list[dict]]:
     relit = []
     for photo, light, upload in relit_uploads(neutral, RELIT_PER_PHOTO, seed):
         gains = relight.lighting_gains(light["cct_k"], light["tint"], light["ev"])
+        read = read_copy(upload)
         relit.append(
-            read_copy(upload)
+            read
             | {
                 "photo": photo.file,
                 "light": targets_from_gains(gains),
                 "wall": light["wall_rgb"] is not None,
+                "clipped": is_clipped(read["features"]),
                 "ref_ita": photo.ref_ita,
             }
         )
     return as_shot, relit
+
+
+def is_clipped(features: np.ndarray) -> bool:
+    """Whether so much of the face clipped that the engine warns the copy is overexposed
+    (``quality.assess_quality``; it also warns on the estimated exposure)."""
+    share = features[FEATURE_NAMES.index("face_clipped")]
+    return bool(share > quality.MAX_CLIPPED_SHARE)
 
 
 REPLAYS = ("engine", "no grey surfaces", "true light's colour", "true exposure", "true light")
@@ -130,16 +144,17 @@ def near_a_boundary(reading: dict, margin: float = 0.15) -> bool:
 
 def figures(
     as_shot: dict[str, dict], relit: list[dict]
-) -> tuple[dict[str, dict[str, float]], tuple[int, int]]:
-    """Each replay's figures, and how many people (of how many) read as shot lie near an
-    undertone boundary; every copy is compared with the engine's own reading of its photo as
-    shot, as the evaluation compares it."""
+) -> tuple[dict[str, dict[str, float | str]], tuple[int, int], tuple[int, int]]:
+    """Each replay's figures, how many people (of how many) read as shot lie near an
+    undertone boundary, and how many copies (of how many) clipped; every copy is compared with
+    the engine's own reading of its photo as shot, as the evaluation compares it."""
     model = engine_data.current().lighting_model
     canonical = {
         photo: replayed(copy, model.predict(copy["features"][None])[0], pinned=True)
         for photo, copy in as_shot.items()
     }
     wall = np.array([copy["wall"] for copy in relit])
+    clipped = np.array([copy["clipped"] for copy in relit])
     # One model prediction per copy, every replay built from it.
     replays = [predictions(copy, model) for copy in relit]
     results = {}
@@ -160,11 +175,21 @@ def figures(
             "undertone same": float(undertone.mean()),
             "undertone same, grey backdrop": float(undertone[~wall].mean()),
             "undertone same, coloured wall": float(undertone[wall].mean()),
+            "MST same, face clipped / not": (
+                f"{mst[clipped].mean():.3f} / {mst[~clipped].mean():.3f}"
+            ),
+            "undertone same, face clipped / not": (
+                f"{undertone[clipped].mean():.3f} / {undertone[~clipped].mean():.3f}"
+            ),
             # In standard deviations of skin hue between people of the same lightness.
             "hue moved, median": float(np.median(hue_moved)),
         }
     near = sum(near_a_boundary(reading) for reading in canonical.values())
-    return results, (near, len(canonical))
+    return results, (near, len(canonical)), (int(clipped.sum()), len(relit))
+
+
+def _cell(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,13 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=EVALUATION_SEED)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    results, (near, people) = figures(*collect(args.data, args.seed))
+    results, (near, people), (clipped, copies) = figures(*collect(args.data, args.seed))
     names = list(next(iter(results.values())))
     table = [
         "| replay | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
         *(
-            f"| {replay} | " + " | ".join(f"{values[n]:.3f}" for n in names) + " |"
+            f"| {replay} | " + " | ".join(_cell(values[n]) for n in names) + " |"
             for replay, values in results.items()
         ),
     ]
@@ -193,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f'As shot, {near} of {people} people lie within 0.15 (in the same deviations as "hue '
         'moved") of an undertone boundary.',
+        "",
+        f"In {clipped} of {copies} copies more than "
+        f"{quality.MAX_CLIPPED_SHARE:.0%} of the face clipped (the engine warns them "
+        "`overexposed`).",
     ]
     # One section per seed: a run with another seed adds its own, a rerun replaces its own.
     sections = {}

@@ -25,6 +25,7 @@ from chromamatch.analysis import analyze
 from chromamatch.faces_manifest import Photo, read_manifest, read_template
 from chromamatch.image_loading import encode_jpeg
 from chromamatch.lighting_training import OWN_LIGHT, prepare_photo, relit_picture
+from chromamatch.quality import EXPOSURE_WARNINGS
 
 EVALUATION_SEED = 20261127
 RELIT_PER_PHOTO = 4
@@ -72,7 +73,7 @@ def relit_uploads(neutral: list[Photo], copies: int, seed: int = EVALUATION_SEED
 
 
 def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int) -> dict:
-    ita_err, de00, mst_same, mst_within1, undertone_same, season_same = [], [], [], [], [], []
+    ita_err, de00, mst_within1, kept = [], [], [], []
     failed = 0
     for photo, _, upload in relit_uploads(neutral, copies):
         base = canonical[photo.file]
@@ -83,20 +84,43 @@ def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int)
         ita_err.append(abs(result["skin"]["ita"] - photo.ref_ita))
         de00.append(float(colour.ciede2000(np.array(result["skin"]["lab"]), photo.ref_lab)))
         if base["ok"]:
-            mst_same.append(result["skin"]["mst"] == base["skin"]["mst"])
             mst_within1.append(abs(result["skin"]["mst"] - base["skin"]["mst"]) <= 1)
-            undertone_same.append(result["undertone"]["label"] == base["undertone"]["label"])
-            season_same.append(result["season"]["label"] == base["season"]["label"])
+            kept.append(kept_from_canonical(result, base))
+    shares = shares_kept(kept)
     return {
         "copies": len(neutral) * copies,
         "failed": failed,
         "ita_abs_err_median": _median(ita_err),
         "ita_abs_err_p90": round(float(np.percentile(ita_err, 90)), 3) if ita_err else None,
         "de00_median": _median(de00),
-        "mst_same_as_canonical": _share(mst_same),
+        "mst_same_as_canonical": shares["mst_same_as_canonical"],
         "mst_within1_of_canonical": _share(mst_within1),
-        "undertone_same_as_canonical": _share(undertone_same),
-        "season_same_as_canonical": _share(season_same),
+        "undertone_same_as_canonical": shares["undertone_same_as_canonical"],
+        "season_same_as_canonical": shares["season_same_as_canonical"],
+        "by_exposure_warning": {
+            label: {"copies": len(group), **shares_kept(group)}
+            for label, warned in (("without", False), ("with", True))
+            if (group := [k for k in kept if k["exposure_warned"] == warned])
+        },
+    }
+
+
+def kept_from_canonical(result: dict, base: dict) -> dict:
+    """What a relit copy's reading kept of its photo's reading as shot, and whether the engine
+    warned the copy about its exposure."""
+    return {
+        "mst": result["skin"]["mst"] == base["skin"]["mst"],
+        "undertone": result["undertone"]["label"] == base["undertone"]["label"],
+        "season": result["season"]["label"] == base["season"]["label"],
+        "exposure_warned": any(w in EXPOSURE_WARNINGS for w in result["quality"]["warnings"]),
+    }
+
+
+def shares_kept(kept: list[dict]) -> dict:
+    return {
+        "mst_same_as_canonical": _share(k["mst"] for k in kept),
+        "undertone_same_as_canonical": _share(k["undertone"] for k in kept),
+        "season_same_as_canonical": _share(k["season"] for k in kept),
     }
 
 
@@ -456,6 +480,17 @@ def render_markdown(figures: dict) -> str:
         f"No-face pictures: {figures['no_face']['answers']}.",
         "",
         f"Bad inputs: {figures['bad'].get('answers', figures['bad'])}.",
+        "",
+        "Relit copies by whether the engine warned about their exposure "
+        f"({' or '.join(EXPOSURE_WARNINGS)}): "
+        + "; ".join(
+            f"{label} a warning, {group['copies']} copies: MST same "
+            f"{group['mst_same_as_canonical']}, undertone same "
+            f"{group['undertone_same_as_canonical']}, season same "
+            f"{group['season_same_as_canonical']}"
+            for label, group in figures["relit"]["by_exposure_warning"].items()
+        )
+        + ".",
         "",
         f"Seasons (neutral photos): {figures['colouring']['season_distribution']}.",
         "",

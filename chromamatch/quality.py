@@ -18,6 +18,10 @@ WARNINGS = (
     "head_turned",
     "eyes_closed",
 )
+# The warnings that say the exposure spoiled the face's pixels themselves: a clipped or crushed
+# channel holds no colour, so what is measured from such a photo repeats far less on a retake
+# (tone.SPOILED_MARGIN_WEIGHT).
+EXPOSURE_WARNINGS = ("too_dark", "overexposed")
 
 # Each warning multiplies the score by its factor: how much it can spoil the colours measured.
 # Exposure and blur damage the pixels themselves; a cast is mostly taken out by the lighting
@@ -54,7 +58,7 @@ _OVEREXPOSED_EV = 0.75
 # are built on what is left around the holes.
 _CLIPPED_8BIT = 250
 _CRUSHED_8BIT = 10
-_MAX_CLIPPED_SHARE = 0.08
+MAX_CLIPPED_SHARE = 0.08
 _MAX_CRUSHED_SHARE = 0.2
 # cast_strength is 0 under daylight and about 1 under 2700 K tungsten; half of that (about
 # 3800 K, or a green/magenta tint of similar size) is where corrections start to be guesses.
@@ -93,7 +97,7 @@ def assess_quality(
         "multiple_faces": faces_count > 1,
         "blurry": sharpness(rgb, face) < _MIN_SHARPNESS,
         "too_dark": exposure_ev < _TOO_DARK_EV or crushed > _MAX_CRUSHED_SHARE,
-        "overexposed": exposure_ev > _OVEREXPOSED_EV or clipped > _MAX_CLIPPED_SHARE,
+        "overexposed": exposure_ev > _OVEREXPOSED_EV or clipped > MAX_CLIPPED_SHARE,
         "colour_cast": cast_strength > _MAX_CAST_STRENGTH,
         "head_turned": abs(yaw_offset(face)) > _MAX_YAW_OFFSET
         or abs(roll_degrees(face)) > _MAX_ROLL_DEG,

@@ -99,7 +99,8 @@ DECISION_WEIGHTS = {"temperature": 0.7, "value": 1.0, "clarity": 1.0}
 SUPPORT_WEIGHT = 0.5
 # Confidence is 0.5 + 0.5 tanh(margin / CONFIDENCE_MARGIN): 0.5 on a tie between two seasons.
 # The scale was fitted so that confidence is about the share of re-measurements that keep the
-# label, with re-measurement noise as large as between a person's neutral and smiling photos.
+# label, with re-measurement noise as large as between a person's neutral and smiling photos;
+# a photo with an exposure warning counts its margin at tone.SPOILED_MARGIN_WEIGHT.
 CONFIDENCE_MARGIN = 0.16
 
 FAMILY_CORNERS = {  # signs of (temperature, value, clarity)
@@ -151,6 +152,8 @@ class Colouring:
     steady_skin_lab: np.ndarray | None = None
     # hair_colour.HairColour.coverage: hair pixels as a share of the face's area.
     hair_coverage: float = 1.0
+    # The photo has an exposure warning (quality.EXPOSURE_WARNINGS): the season is less sure.
+    exposure_spoiled: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ def classify_season(colouring: Colouring) -> Season:
     order = np.argsort(scores)[::-1]
     best, second = SEASONS[order[0]], SEASONS[order[1]]
     margin = float(scores[order[0]] - scores[order[1]])
+    if colouring.exposure_spoiled:
+        margin *= tone.SPOILED_MARGIN_WEIGHT
     confidence = 0.5 + 0.5 * float(np.tanh(margin / CONFIDENCE_MARGIN))
     return Season(
         label=best,

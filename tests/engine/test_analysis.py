@@ -1,6 +1,7 @@
 """The whole engine on real photographs and on files it must refuse."""
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -147,3 +148,27 @@ def test_a_portrait_is_read_in_one_pass_and_a_small_face_in_a_large_frame_closer
     assert framed_search.face.width >= 0.95 * WANTED_FACE_WIDTH_PX
     box = np.array(framed_search.face.box) / framed.scale - [1341, 837, 1341, 837]
     assert np.abs(box - np.array(portrait_search.face.box) / portrait.scale).max() < 15
+
+
+def test_an_overexposed_photo_says_its_undertone_and_season_are_less_sure(photos):
+    """The same person a stop over: most of the cheek clips, the warning says so, and the
+    confidences own up to it (the labels themselves are the engine's best reading)."""
+    from chromamatch import tone
+    from chromamatch.analysis import measure
+    from chromamatch.season import classify_season
+
+    photo = photos["images/001_03.jpg"]
+    rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
+    over = relight.linear_to_srgb8(relight.srgb8_to_linear(rgb) * 2.0)
+
+    measured = measure(encode_jpeg(over, quality=92))
+
+    assert "overexposed" in measured.result["quality"]["warnings"]
+    assert measured.colouring.exposure_spoiled
+    undertone = measured.result["undertone"]
+    assert undertone["confidence"] < tone.undertone(measured.skin_lab).confidence
+    assert undertone["confidence"] == pytest.approx(
+        tone.undertone(measured.skin_lab, exposure_spoiled=True).confidence, abs=0.006
+    )
+    unspoiled = replace(measured.colouring, exposure_spoiled=False)
+    assert measured.result["season"]["confidence"] < classify_season(unspoiled).confidence

@@ -285,3 +285,16 @@ def test_it_reports_the_contract_fields():
     assert set(result) == {"label", "family", "confidence", "why"}
     assert result["family"] == result["label"].split()[1]
     assert 0.5 <= result["confidence"] <= 1.0
+
+
+@pytest.mark.parametrize("label", ["light spring", "deep winter", "soft summer"])
+def test_an_exposure_warning_keeps_the_season_and_lowers_its_confidence(label):
+    clean = classify_season(TEXTBOOK[label])
+    spoiled = classify_season(replace(TEXTBOOK[label], exposure_spoiled=True))
+
+    assert (spoiled.label, spoiled.runner_up, spoiled.axes) == (
+        clean.label,
+        clean.runner_up,
+        clean.axes,
+    )
+    assert 0.5 < spoiled.confidence < clean.confidence

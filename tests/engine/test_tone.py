@@ -70,3 +70,16 @@ def test_undertone_confidence_grows_away_from_a_boundary():
 
     assert near.label == far.label == "warm"
     assert 0.5 <= near.confidence < far.confidence <= 1.0
+
+
+def test_an_exposure_warning_keeps_the_undertone_and_lowers_its_confidence():
+    lab = _at_hue(60, 47.4 + 12.0, 17.4)
+    clean = tone.undertone(lab)
+    spoiled = tone.undertone(lab, exposure_spoiled=True)
+
+    assert spoiled.label == clean.label == "warm"
+    assert (spoiled.hue_deviation, spoiled.chroma_deviation) == (
+        clean.hue_deviation,
+        clean.chroma_deviation,
+    )
+    assert 0.5 < spoiled.confidence < clean.confidence - 0.1
