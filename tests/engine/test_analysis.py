@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chromamatch import relight
-from chromamatch.analysis import WANTED_FACE_WIDTH_PX, analyze, locate_face
+from chromamatch import relight, tone
+from chromamatch.analysis import WANTED_FACE_WIDTH_PX, analyze, locate_face, measure
 from chromamatch.bad_inputs import bad_inputs
 from chromamatch.evaluation import no_face_pictures
 from chromamatch.faces_manifest import read_manifest
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, encode_jpeg
+from chromamatch.season import classify_season
 
 EXPECTED_CODES = {
     "empty": "unsupported_format",
@@ -151,12 +152,8 @@ def test_a_portrait_is_read_in_one_pass_and_a_small_face_in_a_large_frame_closer
 
 
 def test_an_overexposed_photo_says_its_undertone_and_season_are_less_sure(photos):
-    """The same person a stop over: most of the cheek clips, the warning says so, and the
-    confidences own up to it (the labels themselves are the engine's best reading)."""
-    from chromamatch import tone
-    from chromamatch.analysis import measure
-    from chromamatch.season import classify_season
-
+    """The same person a stop over: the face clips, the warning says so, and the confidences
+    own up to it (the labels themselves are the engine's best reading)."""
     photo = photos["images/001_03.jpg"]
     rgb = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
     over = relight.linear_to_srgb8(relight.srgb8_to_linear(rgb) * 2.0)
