@@ -25,11 +25,11 @@ from chromamatch import tone  # noqa: E402
 from chromamatch.analysis import located_face  # noqa: E402
 from chromamatch.colour import linear_rgb_to_lab  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
+from chromamatch.lighting import LUMA  # noqa: E402
 from chromamatch.skin_sampling import REGIONS, sample_skin  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "clipped_cheeks.md"
 SHARES_CLIPPED = (0.3, 0.5, 0.7, 0.85)
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
 def deviation_shifts(data: bytes) -> dict[float, tuple[float, float]]:
@@ -40,7 +40,7 @@ def deviation_shifts(data: bytes) -> dict[float, tuple[float, float]]:
     cheeks = sample.linear_rgb[sample.regions == REGIONS.index("cheeks")]
     lab = linear_rgb_to_lab(cheeks)
     whole = tone.undertone(np.median(lab, axis=0))
-    darkest_first = lab[np.argsort(cheeks @ _LUMA, kind="stable")]
+    darkest_first = lab[np.argsort(cheeks @ LUMA, kind="stable")]
     shifts = {}
     for share in SHARES_CLIPPED:
         rest = np.median(darkest_first[: round(len(lab) * (1 - share))], axis=0)

@@ -20,7 +20,7 @@ from chromamatch.hair_colour import hair_colour
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, LoadedImage, load_image
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import colour_names, engine_palette, season_palette
-from chromamatch.quality import EXPOSURE_WARNINGS, assess_quality
+from chromamatch.quality import assess_quality, exposure_spoiled
 from chromamatch.recommendations import recommendations
 from chromamatch.season import Colouring, Season, classify_season
 from chromamatch.skin_sampling import (
@@ -73,9 +73,9 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         exposure_ev=lighting.exposure_ev,
         cast_strength=lighting.cast_strength,
     )
-    exposure_spoiled = any(warning in EXPOSURE_WARNINGS for warning in warnings)
+    spoiled = exposure_spoiled(warnings)
     skin_tone = tone.skin_tone(skin_lab)
-    undertone = tone.undertone(skin_lab, exposure_spoiled=exposure_spoiled)
+    undertone = tone.undertone(skin_lab, exposure_spoiled=spoiled)
     skin_done = time.perf_counter()
 
     eyes = eye_colour(rgb, face, lighting)
@@ -92,7 +92,7 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         hair_lab=hair.lab if hair else None,
         steady_skin_lab=_steady_skin_lab(skin, lighting),
         hair_coverage=hair.coverage if hair else 0.0,
-        exposure_spoiled=exposure_spoiled,
+        exposure_spoiled=spoiled,
     )
     season = classify_season(colouring)
     advice = recommendations(

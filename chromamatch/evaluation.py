@@ -25,7 +25,7 @@ from chromamatch.analysis import analyze
 from chromamatch.faces_manifest import Photo, read_manifest, read_template
 from chromamatch.image_loading import encode_jpeg
 from chromamatch.lighting_training import OWN_LIGHT, prepare_photo, relit_picture
-from chromamatch.quality import EXPOSURE_WARNINGS
+from chromamatch.quality import EXPOSURE_WARNINGS, exposure_spoiled
 
 EVALUATION_SEED = 20261127
 RELIT_PER_PHOTO = 4
@@ -112,7 +112,7 @@ def kept_from_canonical(result: dict, base: dict) -> dict:
         "mst": result["skin"]["mst"] == base["skin"]["mst"],
         "undertone": result["undertone"]["label"] == base["undertone"]["label"],
         "season": result["season"]["label"] == base["season"]["label"],
-        "exposure_warned": any(w in EXPOSURE_WARNINGS for w in result["quality"]["warnings"]),
+        "exposure_warned": exposure_spoiled(result["quality"]["warnings"]),
     }
 
 

@@ -23,6 +23,12 @@ WARNINGS = (
 # (tone.SPOILED_MARGIN_WEIGHT).
 EXPOSURE_WARNINGS = ("too_dark", "overexposed")
 
+
+def exposure_spoiled(warnings: list[str]) -> bool:
+    """Whether ``warnings`` (of ``assess_quality``) include one of ``EXPOSURE_WARNINGS``."""
+    return any(warning in EXPOSURE_WARNINGS for warning in warnings)
+
+
 # Each warning multiplies the score by its factor: how much it can spoil the colours measured.
 # Exposure and blur damage the pixels themselves; a cast is mostly taken out by the lighting
 # correction; a turned head shades one cheek; closed eyes only remove the sclera cue; another
