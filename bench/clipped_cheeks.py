@@ -23,9 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import tone  # noqa: E402
 from chromamatch.analysis import located_face  # noqa: E402
-from chromamatch.colour import linear_rgb_to_lab  # noqa: E402
+from chromamatch.colour import LUMA, linear_rgb_to_lab  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
-from chromamatch.lighting import LUMA  # noqa: E402
 from chromamatch.skin_sampling import REGIONS, sample_skin  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "clipped_cheeks.md"

@@ -9,9 +9,9 @@ relit copies) and keeps them, with the skin each row measured, in var/lighting_c
 
 ``compare`` (minutes per setting) fits the estimator with each setting of ``SETTINGS`` on all
 people but one fold and runs the left-out people's rows through the engine's own correction
-(``estimate_from_targets``, ``correct_linear_rgb``, CIELAB, ITA, MST, undertone). The figures
-are those of docs/EVALUATION.md, on people the fit never saw: the held-out figure a single
-split gives rests on 16 people; this one rests on all of them. Each run's figures join the
+(``lighting.replayed_skin_lab``, then ITA, MST, undertone). The figures are those of
+docs/EVALUATION.md, on people the fit never saw: the held-out figure a single split gives
+rests on 16 people; this one rests on all of them. Each run's figures join the
 earlier ones in docs/lighting_cv.json, and docs/lighting_cv.md shows them all.
 """
 
@@ -31,8 +31,7 @@ from chromamatch import colour, lighting, tone  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     FEATURE_NAMES,
-    correct_linear_rgb,
-    estimate_from_targets,
+    replayed_skin_lab,
 )
 from chromamatch.lighting_training import (  # noqa: E402
     AS_SHOT_WEIGHT,
@@ -146,20 +145,16 @@ def corrected_lab(
     if fade is not None:
         with mock.patch.multiple(lighting, _SMALL_CAST=fade[0], _SMALL_EV=fade[1]):
             return corrected_lab(rows, predicted, grey_surfaces=grey_surfaces)
-    labs = []
-    for features, surfaces, prediction, skin in zip(
-        rows["features"], rows["surfaces"], predicted, rows["skin"], strict=True
-    ):
-        light, skin_moved = np.split(prediction, 2)
-        estimate = estimate_from_targets(
-            light,
-            skin_moved,
-            features=features,
-            surfaces=surfaces if grey_surfaces else None,
-            method="learned",
-        )
-        labs.append(colour.linear_rgb_to_lab(correct_linear_rgb(skin, estimate)))
-    return np.array(labs)
+    return np.array(
+        [
+            replayed_skin_lab(
+                prediction, skin, features=features, surfaces=surfaces if grey_surfaces else None
+            )
+            for features, surfaces, prediction, skin in zip(
+                rows["features"], rows["surfaces"], predicted, rows["skin"], strict=True
+            )
+        ]
+    )
 
 
 def figures(rows: dict, lab: np.ndarray) -> dict[str, float]:

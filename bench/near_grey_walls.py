@@ -26,11 +26,10 @@ from chromamatch.face_landmarks import find_faces  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg, load_image  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
-    correct_linear_rgb,
-    estimate_from_targets,
     grey_surface_colours,
     held_out_identities,
     lighting_features,
+    replayed_skin_lab,
 )
 from chromamatch.relight import (  # noqa: E402
     linear_to_srgb8,
@@ -54,13 +53,12 @@ def skin_ita(rgb: np.ndarray) -> tuple[float, float]:
     face = find_faces(rgb).face
     skin = sample_skin(rgb, face)
     features = lighting_features(rgb, face, skin)
-    light, moved = np.split(engine_data.current().lighting_model.predict(features[None])[0], 2)
+    prediction = engine_data.current().lighting_model.predict(features[None])[0]
     itas = []
     for surfaces in (grey_surface_colours(rgb, face), None):
-        estimate = estimate_from_targets(
-            light, moved, features=features, surfaces=surfaces, method="learned"
+        lab = replayed_skin_lab(
+            prediction, skin_linear_rgb(skin), features=features, surfaces=surfaces
         )
-        lab = colour.linear_rgb_to_lab(correct_linear_rgb(skin_linear_rgb(skin), estimate))
         itas.append(float(colour.ita_degrees(lab[0], lab[2])))
     return itas[0], itas[1]
 

@@ -42,10 +42,9 @@ from chromamatch.evaluation import EVALUATION_SEED, RELIT_PER_PHOTO, relit_uploa
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     FEATURE_NAMES,
-    correct_linear_rgb,
-    estimate_from_targets,
     grey_surface_colours,
     lighting_features,
+    replayed_skin_lab,
     targets_from_gains,
 )
 from chromamatch.skin_sampling import sample_skin, skin_linear_rgb  # noqa: E402
@@ -97,15 +96,12 @@ REPLAYS = ("engine", "no grey surfaces", "true light's colour", "true exposure",
 
 
 def replayed(copy: dict, prediction: np.ndarray, pinned: bool) -> dict:
-    light, skin_moved = np.split(prediction, 2)
-    estimate = estimate_from_targets(
-        light,
-        skin_moved,
+    lab = replayed_skin_lab(
+        prediction,
+        copy["skin"],
         features=copy["features"],
         surfaces=copy["surfaces"] if pinned else None,
-        method="learned",
     )
-    lab = colour.linear_rgb_to_lab(correct_linear_rgb(copy["skin"], estimate))
     ita = float(colour.ita_degrees(lab[0], lab[2]))
     undertone = tone.undertone(lab)
     return {

@@ -15,6 +15,10 @@ _RGB_TO_XYZ = np.array(
     ]
 )
 _XYZ_TO_RGB = np.linalg.inv(_RGB_TO_XYZ)
+# Relative luminance Y of linear sRGB (ITU-R BT.709 weights, the middle row above to four
+# places): the one brightness every part of the engine sorts, clips and exposes by. The lighting
+# model's cues were computed with these exact values.
+LUMA = np.array([0.2126, 0.7152, 0.0722])
 D65_XYZ = _RGB_TO_XYZ @ np.ones(3)  # (0.95047, 1.0, 1.08883)
 
 _EPSILON = 216 / 24389

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import lab_to_hex, linear_rgb_to_lab
+from chromamatch.colour import LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.face_landmarks import Face
 from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import srgb8_to_linear
@@ -56,7 +56,6 @@ _MIN_RADIUS_PX = 4.0
 # Fewest ring pixels per eye, and over both eyes, for a colour worth reporting.
 _MIN_EYE_PIXELS = 12
 _MIN_PIXELS = 30
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ def iris_linear_rgb(rgb: np.ndarray, face: Face) -> list[np.ndarray]:
         if len(linear) == 0:
             found.append(linear.reshape(0, 3))
             continue
-        luminance = linear @ _LUMA
+        luminance = linear @ LUMA
         median = np.median(luminance)
         low, high = _LUMINANCE_RANGE
         found.append(linear[(luminance >= low * median) & (luminance <= high * median)])
@@ -178,5 +177,5 @@ def iris_linear_rgb(rgb: np.ndarray, face: Face) -> list[np.ndarray]:
 
 
 def _brighter_half_median(linear: np.ndarray) -> np.ndarray:
-    luminance = linear @ _LUMA
+    luminance = linear @ LUMA
     return np.median(linear[luminance >= np.median(luminance)], axis=0)

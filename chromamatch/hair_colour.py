@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import lab_to_hex, linear_rgb_to_lab
+from chromamatch.colour import LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.eye_colour import correct_feature_rgb
 from chromamatch.face_landmarks import Face
 from chromamatch.face_shape import HAIRLINE_STRETCH
@@ -75,7 +75,7 @@ MIN_HAIR_SHARE = 0.10
 # The luminance percentiles averaged: the body colour of the hair.
 _BODY_PERCENTILES = (10, 50)
 
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+_LUMA32 = LUMA.astype(np.float32)  # the hair region is float32 and stays so
 _FLOOR = 1e-4
 _SRGB8_TO_LOG = np.log(np.maximum(srgb8_to_linear(np.arange(256, dtype=np.uint8)), _FLOOR))
 
@@ -119,10 +119,10 @@ def hair_colour(
     # hair: it still counts in the ranking, so that losing it does not move the body darker
     # (a light blonde under a 3000 K lamp: 7 L* darker without it, 2 with it). At most as many
     # as the hair measured, which keeps both percentiles on measured pixels.
-    luminance = np.sort(pixels @ _LUMA)
+    luminance = np.sort(pixels @ _LUMA32)
     ranked = np.concatenate([luminance, np.full(min(clipped, len(luminance)), np.inf)])
     low, high = (ranked[int(p / 100 * (len(ranked) - 1))] for p in _BODY_PERCENTILES)
-    luminance = pixels @ _LUMA
+    luminance = pixels @ _LUMA32
     body = pixels[(luminance >= low) & (luminance <= high)].mean(axis=0, dtype=np.float64)
     lab = linear_rgb_to_lab(correct_feature_rgb(body, lighting))
     label, margin = hair_label(lab)
@@ -210,7 +210,7 @@ def hair_linear_rgb(
     in_search, in_face = inside(searched), inside(outline)
     unclipped = work.max(axis=-1) < _CLIPPED_8BIT
     linear = srgb8_to_linear(work)
-    luminance = linear @ _LUMA
+    luminance = linear @ _LUMA32
     log_luminance = np.log(np.maximum(luminance, _FLOOR))
     detail = np.abs(log_luminance - cv2.GaussianBlur(log_luminance, (0, 0), 1.5))
     texture = cv2.blur(detail, (5, 5))
@@ -313,7 +313,7 @@ def _skin_like(
         unit = line / length
         along = (relative @ unit) / length
         distance = np.abs(relative[:, 0] * unit[1] - relative[:, 1] * unit[0])
-    skin_luminance = float(np.asarray(skin_rgb, dtype=np.float64) @ _LUMA)
+    skin_luminance = float(np.asarray(skin_rgb, dtype=np.float64) @ _LUMA32)
     return (
         (distance < _SKIN_LINE_DISTANCE)
         & (along >= _SKIN_LINE_SPAN[0])

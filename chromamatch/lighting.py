@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from chromamatch import engine_data
-from chromamatch.colour import log_chromaticity_to_cct, srgb_to_linear
+from chromamatch.colour import LUMA, linear_rgb_to_lab, log_chromaticity_to_cct, srgb_to_linear
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
@@ -35,7 +35,6 @@ from chromamatch.small_arrays import brightest_channel, median, select_rows
 MODEL_PATH = engine_data.DATA_DIR / engine_data.LIGHTING_MODEL_FILE
 METHODS = ("learned", "rule")
 
-LUMA = np.array([0.2126, 0.7152, 0.0722])
 _FLOOR = 1e-4  # linear floor before logs: below it an 8-bit sRGB value is 0
 _CLIPPED = 250  # 8-bit value from which a channel is taken as saturated
 # log of each 8-bit value's linear light, floored: logs of 8-bit pixels by table look-up.
@@ -161,6 +160,24 @@ def correct_linear_rgb(linear_rgb: np.ndarray, estimate: LightingEstimate) -> np
     """
     # No surface reflects more than white: an overestimated light must not invent one.
     return np.clip(np.asarray(linear_rgb, dtype=np.float64) / estimate.gains, 0.0, 1.0)
+
+
+def replayed_skin_lab(
+    prediction: np.ndarray,
+    skin_linear: np.ndarray,
+    *,
+    features: np.ndarray,
+    surfaces: np.ndarray | None = None,
+) -> np.ndarray:
+    """The skin's CIELAB as the engine would report it had the learned model output
+    ``prediction`` (light, then the skin's own shift): the engine's steps after the model,
+    for the benchmarks that replay other predictions (the true light, another fit) through
+    them. ``surfaces=None`` leaves out the grey-surface pinning."""
+    light, skin_moved = np.split(np.asarray(prediction, dtype=np.float64), 2)
+    estimate = estimate_from_targets(
+        light, skin_moved, features=features, surfaces=surfaces, method="learned"
+    )
+    return linear_rgb_to_lab(correct_linear_rgb(skin_linear, estimate))
 
 
 def gains_from_targets(log_rg: float, log_bg: float, ev: float) -> np.ndarray:

@@ -31,11 +31,11 @@ import numpy as np
 from PIL import Image
 
 from chromamatch.analysis import locate_face
+from chromamatch.colour import LUMA
 from chromamatch.face_landmarks import Face, find_faces
 from chromamatch.faces_manifest import Photo, read_manifest
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
-    LUMA,
     MODEL_PATH,
     LightingModel,
     grey_surface_colours,

@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 
-from chromamatch.colour import blackbody_gains, linear_to_srgb, srgb_to_linear
+from chromamatch.colour import LUMA, blackbody_gains, linear_to_srgb, srgb_to_linear
 
 # 8-bit sRGB -> linear is a 256-entry table; linear -> 8-bit goes through a 16-bit table, fine
 # enough that the darkest codes (where sRGB's slope is 12.92) still round to the right value.
@@ -81,7 +81,7 @@ def replace_background(
     """
     mask = np.clip(np.asarray(mask, dtype=np.float32), 0.0, 1.0)[..., None]
     wall = srgb8_to_linear(np.asarray(wall_rgb, dtype=np.uint8).reshape(1, 1, 3))
-    luminance = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    luminance = linear @ LUMA.astype(np.float32)
     backdrop = luminance[mask[..., 0] < 0.5]
     level = float(np.median(backdrop)) if backdrop.size else 0.0
     shading = np.clip(luminance / level, 0.5, 1.5)[..., None] if level > 0 else 1.0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import lab_to_linear_rgb, linear_rgb_to_lab, srgb_to_linear
+from chromamatch.colour import LUMA, lab_to_linear_rgb, linear_rgb_to_lab, srgb_to_linear
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import Face
 from chromamatch.small_arrays import brightest_channel, median, select_rows
@@ -95,7 +95,6 @@ _NO_SKIN_MESSAGE = (
 _SRGB8_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0)
 # Logarithms of the same, with 0 read as half a code step: the quantisation floor of 8 bits.
 _SRGB8_TO_LOG = np.log(srgb_to_linear(np.maximum(np.arange(256), 0.5) / 255.0))
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
 @dataclass(frozen=True)
@@ -286,7 +285,7 @@ def _region_labels(
 
 
 def _luminance_ok(linear: np.ndarray, region: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    luminance = linear @ _LUMA
+    luminance = linear @ LUMA
     ok = np.zeros(len(linear), dtype=bool)
     medians = {}
     for index in range(len(REGIONS)):
@@ -354,7 +353,7 @@ def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
     if len(pixels) == 0:
         return np.empty((0, 3))
     linear = _SRGB8_TO_LINEAR[pixels]
-    luminance = linear @ _LUMA
+    luminance = linear @ LUMA
     bright = select_rows(linear, luminance >= median(luminance))
     highest = brightest_channel(bright)
     lowest = np.minimum(np.minimum(bright[:, 0], bright[:, 1]), bright[:, 2])

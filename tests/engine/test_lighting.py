@@ -19,6 +19,7 @@ from chromamatch.lighting import (
     held_out_identities,
     lighting_features,
     pin_to_grey_surfaces,
+    replayed_skin_lab,
     targets_from_gains,
 )
 from chromamatch.relight import (
@@ -408,3 +409,25 @@ def test_a_wall_that_is_nearly_grey_does_not_pass_for_grey(shared_faces):
                 abs(_skin_ita(_upload(linear_to_srgb8(painted)), "learned")[0] - ita_as_shot)
             )
     assert np.median(moved) < 2
+
+
+def test_replaying_the_models_own_prediction_gives_the_engines_skin(held_out):
+    # The benchmarks replay other predictions (the true light, another fit) through
+    # replayed_skin_lab; fed the model's own, it must be the engine's reading exactly.
+    light = {"cct_k": 3200, "tint": 0.0, "ev": 0.3}
+    rgb = _upload(relight(held_out["full"], person_mask=held_out["mask"], **light))
+    face = find_faces(rgb).face
+    skin = sample_skin(rgb, face)
+    features = lighting_features(rgb, face, skin)
+    prediction = engine_data.current().lighting_model.predict(features[None])[0]
+    engine = colour.linear_rgb_to_lab(
+        correct_linear_rgb(skin_linear_rgb(skin), estimate_lighting(rgb, face, skin))
+    )
+    surfaces = grey_surface_colours(rgb, face)
+    replayed = replayed_skin_lab(
+        prediction, skin_linear_rgb(skin), features=features, surfaces=surfaces
+    )
+    assert np.allclose(replayed, engine, atol=1e-9)
+    # Without the surfaces it is the estimate unpinned: the grey backdrop no longer counts.
+    unpinned = replayed_skin_lab(prediction, skin_linear_rgb(skin), features=features)
+    assert not np.allclose(unpinned, engine, atol=0.05)

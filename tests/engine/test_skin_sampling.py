@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from chromamatch.colour import blackbody_gains, ita_degrees, linear_rgb_to_lab
+from chromamatch.colour import LUMA, blackbody_gains, ita_degrees, linear_rgb_to_lab
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import find_faces
 from chromamatch.faces_manifest import read_manifest
@@ -20,7 +20,6 @@ from chromamatch.skin_sampling import (
 
 EYES_AND_BROWS = [33, 133, 159, 145, 468, 469, 471, 263, 362, 386, 374, 473, 474, 476, 105, 334]
 LIPS = [61, 291, 0, 17, 13, 14, 78, 308, 40, 270, 91, 321]
-LUMA = np.array([0.2126, 0.7152, 0.0722])
 
 
 def dataset_face(shared_faces, name: str):
