@@ -36,6 +36,11 @@ def _median(values) -> float | None:
     return round(float(statistics.median(values)), 3) if values else None
 
 
+def _mean(values) -> float | None:
+    values = list(values)
+    return round(float(np.mean(values)), 3) if values else None
+
+
 def _share(flags) -> float | None:
     flags = list(flags)
     return round(sum(flags) / len(flags), 3) if flags else None
@@ -86,7 +91,7 @@ def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int)
         if base["ok"]:
             mst_within1.append(abs(result["skin"]["mst"] - base["skin"]["mst"]) <= 1)
             kept.append(kept_from_canonical(result, base))
-    shares = shares_kept(kept)
+    shares = kept_figures(kept)
     return {
         "copies": len(neutral) * copies,
         "failed": failed,
@@ -98,7 +103,7 @@ def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int)
         "undertone_same_as_canonical": shares["undertone_same_as_canonical"],
         "season_same_as_canonical": shares["season_same_as_canonical"],
         "by_exposure_warning": {
-            label: {"copies": len(group), **shares_kept(group)}
+            label: {"copies": len(group), **kept_figures(group)}
             for label, warned in (("without", False), ("with", True))
             if (group := [k for k in kept if k["exposure_warned"] == warned])
         },
@@ -106,21 +111,27 @@ def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int)
 
 
 def kept_from_canonical(result: dict, base: dict) -> dict:
-    """What a relit copy's reading kept of its photo's reading as shot, and whether the engine
-    warned the copy about its exposure."""
+    """What a relit copy's reading kept of its photo's reading as shot, how sure the copy's
+    reading said it was, and whether the engine warned the copy about its exposure."""
     return {
         "mst": result["skin"]["mst"] == base["skin"]["mst"],
         "undertone": result["undertone"]["label"] == base["undertone"]["label"],
         "season": result["season"]["label"] == base["season"]["label"],
+        "undertone_confidence": result["undertone"]["confidence"],
+        "season_confidence": result["season"]["confidence"],
         "exposure_warned": exposure_spoiled(result["quality"]["warnings"]),
     }
 
 
-def shares_kept(kept: list[dict]) -> dict:
+def kept_figures(kept: list[dict]) -> dict:
+    """Shares of ``kept_from_canonical`` readings that kept each label, beside the mean
+    confidence the copies gave it: a confidence that means what it says is about the share."""
     return {
         "mst_same_as_canonical": _share(k["mst"] for k in kept),
         "undertone_same_as_canonical": _share(k["undertone"] for k in kept),
         "season_same_as_canonical": _share(k["season"] for k in kept),
+        "undertone_confidence_mean": _mean(k["undertone_confidence"] for k in kept),
+        "season_confidence_mean": _mean(k["season_confidence"] for k in kept),
     }
 
 
@@ -486,8 +497,10 @@ def render_markdown(figures: dict) -> str:
         + "; ".join(
             f"{label} a warning, {group['copies']} copies: MST same "
             f"{group['mst_same_as_canonical']}, undertone same "
-            f"{group['undertone_same_as_canonical']}, season same "
-            f"{group['season_same_as_canonical']}"
+            f"{group['undertone_same_as_canonical']} (mean confidence "
+            f"{group['undertone_confidence_mean']}), season same "
+            f"{group['season_same_as_canonical']} (mean confidence "
+            f"{group['season_confidence_mean']})"
             for label, group in figures["relit"]["by_exposure_warning"].items()
         )
         + ".",

@@ -20,7 +20,7 @@ WARNINGS = (
 )
 # The warnings that say the exposure spoiled the face's pixels themselves: a clipped or crushed
 # channel holds no colour, so what is measured from such a photo repeats far less on a retake
-# (tone.SPOILED_MARGIN_WEIGHT).
+# (tone.SPOILED_MARGIN_WEIGHT, season.SPOILED_MARGIN_WEIGHT).
 EXPOSURE_WARNINGS = ("too_dark", "overexposed")
 
 

@@ -44,10 +44,11 @@ _CHROMA_FIT = (20.44, -0.051, 3.54)
 _NEUTRAL_BAND = 0.5
 # Confidence is about the chance that another photo keeps the label. A photo with an exposure
 # warning (quality.EXPOSURE_WARNINGS) repeats far less: on the evaluation's relit copies those
-# kept their undertone 0.65 of the time against 0.84, their season 0.53 against 0.73, at the
-# same confidence. Counting their margins at this weight brings both confidences to what such
-# photos keep (fitted: 0.5 for the undertone, 0.35 for the season; docs/skin_tone.md).
-SPOILED_MARGIN_WEIGHT = 0.4
+# kept their undertone 0.65 of the time against 0.84, at the same confidence. Their margin
+# counts at this weight, the maximum-likelihood fit on those copies (both draws, 203 warned
+# copies; docs/skin_tone.md, "Overexposed copies"). The season has its own
+# (season.SPOILED_MARGIN_WEIGHT).
+SPOILED_MARGIN_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
