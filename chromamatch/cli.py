@@ -139,14 +139,20 @@ def _color_check(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from chromamatch.evaluation import report_paths, run_evaluation
+    from chromamatch.evaluation import (
+        EVALUATION_SEED,
+        default_report,
+        report_paths,
+        run_evaluation,
+    )
     from chromamatch.faces_manifest import MANIFEST
     from chromamatch.lighting import held_out_identities
 
     if not (args.data / MANIFEST).is_file():
         sys.exit(f"{args.data}: no {MANIFEST} in it; --data takes the faces folder that holds one.")
     people = held_out_identities() if args.held_out else None
-    out = args.out or Path("docs/evaluation_held_out.md" if args.held_out else "docs/evaluation.md")
+    seed = EVALUATION_SEED if args.seed is None else args.seed
+    out = args.out or default_report(held_out=args.held_out, seed=seed)
     # Checked before a run of minutes, not found out when its figures are to be written.
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +163,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             sys.exit(f"{report}: is a folder; --out takes the report's file name.")
         if not os.access(report if report.exists() else out.parent, os.W_OK):
             sys.exit(f"{report}: cannot write there.")
-    run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people)
+    run_evaluation(data_dir=args.data, out=out, quick=args.quick, people=people, seed=seed)
     return 0
 
 
@@ -194,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--out",
         type=Path,
-        help="the report (default docs/evaluation.md, or docs/evaluation_held_out.md)",
+        help="the report (default docs/evaluation.md, docs/evaluation_held_out.md with --held-out)",
     )
     evaluate.add_argument(
         "--held-out",
@@ -203,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "a registered model version is gated on",
     )
     evaluate.add_argument("--quick", action="store_true", help="fewer relit copies, for a look")
+    evaluate.add_argument(
+        "--seed",
+        type=int,
+        help="draw the relit copies and dyed shirts with this seed instead of the evaluation's "
+        "(default report then docs/evaluation_seed<N>.md)",
+    )
     evaluate.set_defaults(run=_evaluate)
     return parser
 

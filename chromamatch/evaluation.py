@@ -77,10 +77,12 @@ def relit_uploads(neutral: list[Photo], copies: int, seed: int = EVALUATION_SEED
             yield photo, light, encode_jpeg(lit, quality=92)
 
 
-def relit_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int) -> dict:
+def relit_figures(
+    neutral: list[Photo], canonical: dict[str, dict], copies: int, seed: int = EVALUATION_SEED
+) -> dict:
     ita_err, de00, mst_within1, kept = [], [], [], []
     failed = 0
-    for photo, _, upload in relit_uploads(neutral, copies):
+    for photo, _, upload in relit_uploads(neutral, copies, seed):
         base = canonical[photo.file]
         result = analyze(upload, filename=photo.file)
         if not result["ok"]:
@@ -248,11 +250,16 @@ def format_figures(neutral: list[Photo], canonical: dict[str, dict]) -> dict:
     }
 
 
-def clothing_figures(neutral: list[Photo], canonical: dict[str, dict], copies: int = 2) -> dict:
+def clothing_figures(
+    neutral: list[Photo],
+    canonical: dict[str, dict],
+    copies: int = 2,
+    seed: int = EVALUATION_SEED,
+) -> dict:
     """The same photo with the white shirt dyed another colour: not a figure of EVALUATION.md,
     but what people wear must not move their skin colour (the shirt is a tempting white
     reference in the development photos, and nowhere else)."""
-    rng = np.random.default_rng(EVALUATION_SEED + 1)
+    rng = np.random.default_rng(seed + 1)
     diffs, undertone_same = [], []
     for photo in neutral:
         base = canonical[photo.file]
@@ -372,16 +379,17 @@ def identity_figures(photos: list[Photo], canonical: dict[str, dict]) -> dict:
     }
 
 
-def evaluate(photos: list[Photo], *, quick: bool = False) -> dict:
-    """Every figure on ``photos`` (with the engine data in use: see ``engine_data.using``)."""
+def evaluate(photos: list[Photo], *, quick: bool = False, seed: int = EVALUATION_SEED) -> dict:
+    """Every figure on ``photos`` (with the engine data in use: see ``engine_data.using``);
+    ``seed`` draws the relit copies and the dyed shirts (another seed, other draws)."""
     started = time.perf_counter()
     neutral = [p for p in photos if p.expression == "neutral"]
     as_shot, canonical = as_shot_figures(photos)
     figures = {
         "as_shot": as_shot,
-        "relit": relit_figures(neutral, canonical, 1 if quick else RELIT_PER_PHOTO),
+        "relit": relit_figures(neutral, canonical, 1 if quick else RELIT_PER_PHOTO, seed),
         "format": format_figures(neutral[:: 6 if quick else 3], canonical),
-        "clothing": clothing_figures(neutral[:: 6 if quick else 3], canonical),
+        "clothing": clothing_figures(neutral[:: 6 if quick else 3], canonical, seed=seed),
         "identity": identity_figures(photos, canonical),
         "colouring": colouring_figures(photos, canonical),
         "no_face": no_face_figures(),
@@ -391,10 +399,21 @@ def evaluate(photos: list[Photo], *, quick: bool = False) -> dict:
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, Python {platform.python_version()}",
         "seconds": round(time.perf_counter() - started, 1),
-        "seed": EVALUATION_SEED,
+        "seed": seed,
         "people": len({p.identity for p in photos}),
     }
     return figures
+
+
+def default_report(*, held_out: bool, seed: int) -> Path:
+    """Where ``evaluate`` writes unless told: docs/evaluation[_held_out].md, and for other
+    draws than the evaluation's own a report of their own beside it, not over it."""
+    return Path(
+        "docs/evaluation"
+        + ("_held_out" if held_out else "")
+        + (f"_seed{seed}" if seed != EVALUATION_SEED else "")
+        + ".md"
+    )
 
 
 def report_paths(out: Path) -> tuple[Path, Path]:
@@ -403,17 +422,23 @@ def report_paths(out: Path) -> tuple[Path, Path]:
 
 
 def run_evaluation(
-    *, data_dir: Path, out: Path, quick: bool = False, people: set[str] | None = None
+    *,
+    data_dir: Path,
+    out: Path,
+    quick: bool = False,
+    people: set[str] | None = None,
+    seed: int = EVALUATION_SEED,
 ) -> dict:
     """Evaluate on the folder (or only on ``people`` of it) and write ``out`` (.md and .json)."""
     photos = read_manifest(data_dir)
     if people is not None:
         photos = [photo for photo in photos if photo.identity in people]
-    figures = evaluate(photos, quick=quick)
+    figures = evaluate(photos, quick=quick, seed=seed)
     figures["meta"]["command"] = (
         f"python -m chromamatch evaluate --data {data_dir}"
         + (" --held-out" if people is not None else "")
         + (" --quick" if quick else "")
+        + (f" --seed {seed}" if seed != EVALUATION_SEED else "")
     )
     markdown, data = report_paths(out)
     markdown.parent.mkdir(parents=True, exist_ok=True)

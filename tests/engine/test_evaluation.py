@@ -1,6 +1,15 @@
 """The evaluation's bookkeeping: what a relit copy kept of its photo's reading as shot."""
 
-from chromamatch.evaluation import kept_figures, kept_from_canonical
+from pathlib import Path
+
+from chromamatch.evaluation import (
+    EVALUATION_SEED,
+    default_report,
+    kept_figures,
+    kept_from_canonical,
+    relit_uploads,
+)
+from chromamatch.faces_manifest import read_manifest
 
 
 def _reading(mst: int, undertone: str, season: str, warnings: list[str]) -> dict:
@@ -56,3 +65,22 @@ def test_shares_and_mean_confidences_are_over_the_copies_given():
         "season_confidence_mean": 0.6,
     }
     assert set(kept_figures([]).values()) == {None}
+
+
+def test_other_draws_are_reported_beside_the_judged_ones_not_over_them():
+    assert default_report(held_out=False, seed=EVALUATION_SEED) == Path("docs/evaluation.md")
+    assert default_report(held_out=True, seed=EVALUATION_SEED) == Path(
+        "docs/evaluation_held_out.md"
+    )
+    assert default_report(held_out=False, seed=777) == Path("docs/evaluation_seed777.md")
+    assert default_report(held_out=True, seed=777) == Path("docs/evaluation_held_out_seed777.md")
+
+
+def test_a_seed_draws_its_own_lights_and_the_same_seed_the_same(shared_faces):
+    photo = next(p for p in read_manifest(shared_faces) if p.expression == "neutral")
+
+    def lights(seed: int) -> list[dict]:
+        return [light for _, light, _ in relit_uploads([photo], 2, seed)]
+
+    assert lights(777) == lights(777)
+    assert lights(777) != lights(EVALUATION_SEED)
