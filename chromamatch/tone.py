@@ -45,7 +45,7 @@ _NEUTRAL_BAND = 0.5
 # Confidence is about the chance that another photo keeps the label. A photo with an exposure
 # warning (quality.EXPOSURE_WARNINGS) repeats far less: on the evaluation's relit copies those
 # kept their undertone 0.65 of the time against 0.84, at the same confidence. Their margin
-# counts at this weight, the maximum-likelihood fit on those copies (both draws, 203 warned
+# counts at this weight, the maximum-likelihood fit on those copies (both draws, 191 warned
 # copies; docs/skin_tone.md, "Overexposed copies"). The season has its own
 # (season.SPOILED_MARGIN_WEIGHT).
 SPOILED_MARGIN_WEIGHT = 0.5
