@@ -17,9 +17,11 @@ with:
 - true light: colour and exposure known, and no clipped-skin shift; what is left is the skin
   sample itself (clipping, re-detected landmarks, JPEG).
 
-"Face clipped" copies are those where more than the share of the face that makes the engine
-warn `overexposed` clipped (``quality.assess_quality``); on most of them the greater part of the
-cheek is saturated in at least one channel.
+"Face clipped" copies are those where more of the face box than ``quality.MAX_CLIPPED_SHARE``
+(the share at which the engine warns `overexposed`) clipped, read from the lighting cue
+``face_clipped`` (the whole box) rather than from ``quality.assess_quality``'s own count (the
+box's middle), so the split is close to the engine's warning but not the same count; on most of
+them the greater part of the cheek is saturated in at least one channel.
 
 Figures as docs/EVALUATION.md defines them, against each photo's own reading as shot; "hue
 moved" is the median change of the skin hue's deviation (``tone.undertone``: in standard
@@ -86,8 +88,9 @@ def collect(data_dir: Path, seed: int) -> tuple[dict[str, dict], list[dict]]:
 
 
 def is_clipped(features: np.ndarray) -> bool:
-    """Whether so much of the face clipped that the engine warns the copy is overexposed
-    (``quality.assess_quality``; it also warns on the estimated exposure)."""
+    """Whether more of the face box clipped than the share at which the engine warns
+    `overexposed` (read from the lighting cue over the whole box; ``quality.assess_quality``
+    counts the box's middle, and also warns on the estimated exposure)."""
     share = features[FEATURE_NAMES.index("face_clipped")]
     return bool(share > quality.MAX_CLIPPED_SHARE)
 
@@ -216,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         'moved") of an undertone boundary.',
         "",
         f"In {clipped} of {copies} copies more than "
-        f"{quality.MAX_CLIPPED_SHARE:.0%} of the face clipped (the engine warns them "
-        "`overexposed`).",
+        f"{quality.MAX_CLIPPED_SHARE:.0%} of the face box clipped (the share at which the "
+        "engine warns `overexposed`).",
     ]
     # One section per seed: a run with another seed adds its own, a rerun replaces its own.
     sections = {}
