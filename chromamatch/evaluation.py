@@ -80,11 +80,25 @@ def relit_uploads(neutral: list[Photo], copies: int, seed: int = EVALUATION_SEED
 def relit_figures(
     neutral: list[Photo], canonical: dict[str, dict], copies: int, seed: int = EVALUATION_SEED
 ) -> dict:
+    return relit_summary(relit_readings(neutral, copies, seed), canonical)
+
+
+def relit_readings(
+    neutral: list[Photo], copies: int, seed: int = EVALUATION_SEED
+) -> list[tuple[Photo, dict]]:
+    """Each relit copy's photo and the engine's result on it, failures included."""
+    return [
+        (photo, analyze(upload, filename=photo.file))
+        for photo, _, upload in relit_uploads(neutral, copies, seed)
+    ]
+
+
+def relit_summary(readings: list[tuple[Photo, dict]], canonical: dict[str, dict]) -> dict:
+    """The relit figures of EVALUATION.md over ``relit_readings`` (or any part of them)."""
     ita_err, de00, mst_within1, kept = [], [], [], []
     failed = 0
-    for photo, _, upload in relit_uploads(neutral, copies, seed):
+    for photo, result in readings:
         base = canonical[photo.file]
-        result = analyze(upload, filename=photo.file)
         if not result["ok"]:
             failed += 1
             continue
@@ -95,7 +109,7 @@ def relit_figures(
             kept.append(kept_from_canonical(result, base))
     shares = kept_figures(kept)
     return {
-        "copies": len(neutral) * copies,
+        "copies": len(readings),
         "failed": failed,
         "ita_abs_err_median": _median(ita_err),
         "ita_abs_err_p90": round(float(np.percentile(ita_err, 90)), 3) if ita_err else None,
@@ -473,13 +487,18 @@ TARGETS = {
 }
 
 
-def _meets(value, target: str) -> str:
+def target_met(value, target: str) -> bool | None:
+    """Whether ``value`` meets a ``TARGETS`` entry such as ">= 0.80"; None without a value."""
     if value is None:
-        return "n/a"
+        return None
     op, bound = target.split()
     bound = float(bound)
-    ok = {"<=": value <= bound, ">=": value >= bound, "=": value == bound}[op]
-    return "yes" if ok else "**no**"
+    return {"<=": value <= bound, ">=": value >= bound, "=": value == bound}[op]
+
+
+def _meets(value, target: str) -> str:
+    met = target_met(value, target)
+    return "n/a" if met is None else "yes" if met else "**no**"
 
 
 def render_markdown(figures: dict) -> str:
