@@ -115,7 +115,8 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         "undertone": undertone.as_dict(),
         "lighting": {
             "cct_k": int(lighting.cct_k),
-            "exposure_ev": round(float(lighting.exposure_ev), 2),
+            # + 0.0 turns the -0.0 of an exposure a hair under normal into 0.0.
+            "exposure_ev": round(float(lighting.exposure_ev), 2) + 0.0,
             "corrected": True,
             "confidence": round(float(lighting.confidence), 2),
             "method": lighting.method,
