@@ -49,6 +49,15 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+def _png_with_a_changed_byte() -> bytes:
+    """A PNG one bit of whose compressed pixels changed: zlib decodes it without a word."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(_jpeg())).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[data.index(b"IDAT") + 40] ^= 0x01
+    return bytes(data)
+
+
 def bad_inputs() -> dict[str, bytes]:
     jpeg = _jpeg()
     gif, bmp = io.BytesIO(), io.BytesIO()
@@ -63,6 +72,9 @@ def bad_inputs() -> dict[str, bytes]:
         "gif": gif.getvalue(),
         "bmp": bmp.getvalue(),
         "truncated_jpeg": jpeg[: len(jpeg) // 3],
+        # Cut off, then closed with an end marker: libjpeg fills the rest with grey.
+        "truncated_jpeg_with_end_marker": jpeg[: len(jpeg) // 2] + b"\xff\xd9",
+        "png_with_a_changed_byte": _png_with_a_changed_byte(),
         "jpeg_header_60000x60000": jpeg_claiming(60_000, 60_000),
         "png_bomb_900_megapixels": png_bomb(),
     }

@@ -24,6 +24,8 @@ EXPECTED_CODES = {
     "gif": "unsupported_format",
     "bmp": "unsupported_format",
     "truncated_jpeg": "corrupt_image",
+    "truncated_jpeg_with_end_marker": "corrupt_image",
+    "png_with_a_changed_byte": "corrupt_image",
     "jpeg_header_60000x60000": "image_too_large",
     "png_bomb_900_megapixels": "image_too_large",
 }
