@@ -229,8 +229,9 @@ def _to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
         transform = _transform_to_srgb(icc_profile, "CMYK") if icc_profile else None
         return transform.apply(image) if transform else image.convert("RGB")
     if image.has_transparency_data:
-        # Transparent areas are shown as white, as a browser shows them on a white page.
-        rgba = image.convert("RGBA")
+        # Transparent areas are shown as white, as a browser shows them on a white page. An
+        # RGBA picture is used as it is: a converted copy of a 50 megapixel one is 200 MB.
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         flattened = Image.new("RGB", rgba.size, _WHITE)
         flattened.paste(rgba, mask=rgba.getchannel("A"))
         return flattened
