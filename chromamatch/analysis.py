@@ -17,7 +17,7 @@ from chromamatch.eye_colour import eye_colour
 from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, Face, FaceSearch, find_faces
 from chromamatch.face_shape import face_shape
 from chromamatch.hair_colour import hair_colour
-from chromamatch.image_loading import ANALYSIS_MAX_SIDE, LoadedImage, load_image
+from chromamatch.image_loading import ANALYSIS_MAX_SIDE, LoadedImage, load_image, refuse_one_tint
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import colour_names, engine_palette, season_palette
 from chromamatch.quality import assess_quality, exposure_spoiled
@@ -175,6 +175,7 @@ def located_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
         raise AnalysisError("no_face")
     if search.face.width < MIN_FACE_WIDTH_PX:
         raise AnalysisError("face_too_small")
+    refuse_one_tint(image.rgb, search.face.box)
     return image, search
 
 

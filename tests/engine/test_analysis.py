@@ -14,6 +14,7 @@ from chromamatch.evaluation import no_face_pictures
 from chromamatch.faces_manifest import read_manifest
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, encode_jpeg
 from chromamatch.season import classify_season
+from tests.engine.pictures import toned
 
 EXPECTED_CODES = {
     "empty": "unsupported_format",
@@ -49,6 +50,22 @@ def test_a_picture_without_a_face_is_refused_as_no_face(name):
 
     assert answer == {"file": name, "ok": False, "error": answer["error"]}
     assert answer["error"]["code"] == "no_face"
+
+
+@pytest.mark.parametrize(
+    "colours",
+    [((40, 26, 13), (255, 240, 192)), ((30, 30, 40), (245, 240, 225))],
+    ids=["sepia", "tinted-black-and-white"],
+)
+def test_a_photo_toned_in_one_colour_is_refused_and_the_photo_is_not(photos, colours):
+    photo = Image.open(io.BytesIO(photos["images/001_03.jpg"].data))
+    filtered = toned(np.asarray(photo.convert("L")), *colours)
+
+    answer = analyze(encode_jpeg(filtered, quality=85))
+
+    assert answer["error"]["code"] == "grayscale_image"
+    assert "filter" in answer["error"]["message"]
+    assert analyze(photos["images/001_03.jpg"].data)["ok"]
 
 
 def test_a_group_photo_counts_its_faces_and_warns(photos):

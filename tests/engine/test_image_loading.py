@@ -23,8 +23,11 @@ from chromamatch.image_loading import (
     MIN_SIDE,
     LoadedImage,
     encode_jpeg,
+    face_chroma_spread,
     load_image,
+    refuse_one_tint,
 )
+from tests.engine.pictures import toned
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -413,6 +416,31 @@ def test_it_tells_a_photo_too_dark_to_show_colour_from_a_black_and_white_one(fac
     assert too_dark.value.code == black_and_white.value.code == "grayscale_image"
     assert "too dark" in too_dark.value.message
     assert "black and white" in black_and_white.value.message
+
+
+BOX = (0, 0, 200, 200)
+
+
+def test_a_picture_toned_in_one_colour_spreads_no_colour_at_a_brightness():
+    brightness = np.add.outer(np.arange(200), np.arange(200)) * 255 // 398
+    sepia = toned(brightness)
+    # The same brightnesses, but half the pixels (at random) greener.
+    two_colours = sepia.copy()
+    greener = np.random.default_rng(0).random(brightness.shape) < 0.5
+    two_colours[greener] = toned(brightness, dark=(20, 40, 30), light=(220, 255, 235))[greener]
+
+    assert face_chroma_spread(sepia, BOX) < 0.002
+    assert face_chroma_spread(two_colours, BOX) > 0.02
+    with pytest.raises(AnalysisError) as refused:
+        refuse_one_tint(sepia, BOX)
+    assert refused.value.code == "grayscale_image"
+    assert "filter" in refused.value.message
+    refuse_one_tint(two_colours, BOX)
+
+
+def test_a_face_too_clipped_or_dark_to_tell_is_not_refused_as_toned():
+    assert face_chroma_spread(np.full((200, 200, 3), 255, np.uint8), BOX) == float("inf")
+    refuse_one_tint(np.full((200, 200, 3), 10, np.uint8), BOX)
 
 
 def test_it_refuses_a_grey_copy_of_a_real_face_but_not_the_face(face):
