@@ -9,7 +9,7 @@ import functools
 import io
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -115,6 +115,25 @@ class LoadedImage:
     format: str
     original_size: tuple[int, int]
     scale: float
+    # Turned half a turn after loading (``turned_over``): the photo was stored upside down with
+    # no EXIF orientation to say so.
+    upside_down: bool = False
+
+    def box_as_stored(self, box: tuple[int, int, int, int]) -> list[int]:
+        """A box (x0, y0, x1, y1) in ``rgb`` pixels, in pixels of the photo as stored (after
+        its EXIF orientation)."""
+        x0, y0, x1, y1 = box
+        if self.upside_down:
+            height, width = self.rgb.shape[:2]
+            x0, y0, x1, y1 = width - x1, height - y1, width - x0, height - y0
+        return [round(v / self.scale) for v in (x0, y0, x1, y1)]
+
+
+def turned_over(image: LoadedImage) -> LoadedImage:
+    """``image`` turned half a turn (an upside-down photo upright, or back)."""
+    rgb = np.ascontiguousarray(image.rgb[::-1, ::-1])
+    rgb.flags.writeable = False
+    return replace(image, rgb=rgb, upside_down=not image.upside_down)
 
 
 def load_image(data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE) -> LoadedImage:

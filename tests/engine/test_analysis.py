@@ -68,6 +68,23 @@ def test_a_photo_toned_in_one_colour_is_refused_and_the_photo_is_not(photos, col
     assert analyze(photos["images/001_03.jpg"].data)["ok"]
 
 
+def test_a_photo_stored_upside_down_is_read_upright(photos):
+    data = photos["images/141_08.jpg"].data
+    photo = np.asarray(Image.open(io.BytesIO(data)))
+    height, width = photo.shape[:2]
+
+    upright = analyze(data)
+    # Upside down with no EXIF orientation to say so: FaceMesh would fit an upright face onto
+    # it and read the skin from the wrong places (ITA 44 instead of 63 here).
+    turned = analyze(encode_jpeg(np.ascontiguousarray(photo[::-1, ::-1]), quality=92))
+
+    assert abs(turned["skin"]["ita"] - upright["skin"]["ita"]) < 1.5
+    assert turned["season"]["label"] == upright["season"]["label"]
+    x0, y0, x1, y1 = upright["face_box"]
+    expected = [width - x1, height - y1, width - x0, height - y0]
+    assert np.abs(np.subtract(turned["face_box"], expected)).max() <= 10
+
+
 def test_a_group_photo_counts_its_faces_and_warns(photos):
     tiles = [photos[f"images/{n}_03.jpg"].data for n in ("001", "061", "036")]
     canvas = Image.new("RGB", (1800, 720), (128, 128, 128))

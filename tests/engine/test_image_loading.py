@@ -26,6 +26,7 @@ from chromamatch.image_loading import (
     face_chroma_spread,
     load_image,
     refuse_one_tint,
+    turned_over,
 )
 from tests.engine.pictures import toned
 
@@ -638,6 +639,20 @@ def test_it_refuses_a_900_megapixel_png_bomb_quickly_in_little_memory(png_bomb_p
     assert code == "image_too_large"
     assert float(elapsed) < 1.0
     assert int(peak_mib) < 300
+
+
+def test_a_picture_turned_over_reports_boxes_where_they_are_in_the_photo_as_stored():
+    stored = quadrants(400, 300)
+    loaded = LoadedImage(rgb=stored[::2, ::2], format="png", original_size=(400, 300), scale=0.5)
+    turned = turned_over(loaded)
+
+    assert turned.upside_down and not turned_over(turned).upside_down
+    assert_quadrants(turned.rgb, (YELLOW, BLUE, GREEN, RED), 2)
+    assert not turned.rgb.flags.writeable
+    # The top-left 20 x 10 analysed pixels of the turned picture are the stored bottom right.
+    assert turned.box_as_stored((0, 0, 20, 10)) == [360, 280, 400, 300]
+    assert loaded.box_as_stored((0, 0, 20, 10)) == [0, 0, 40, 20]
+    np.testing.assert_array_equal(turned_over(turned).rgb, loaded.rgb)
 
 
 def test_it_encodes_a_metadata_free_jpeg_of_the_same_size():
