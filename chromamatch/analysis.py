@@ -44,8 +44,8 @@ from chromamatch.skin_sampling import (
 WANTED_FACE_WIDTH_PX = 150
 # A face detected this surely is upright (``_upright_search``); a photo turned over must find
 # a face scored this much surer to be read turned.
-UPRIGHT_SCORE = 0.85
-TURN_MARGIN = 0.1
+_UPRIGHT_SCORE = 0.85
+_TURN_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -182,18 +182,18 @@ def _upright_search(image: LoadedImage) -> tuple[LoadedImage, FaceSearch]:
     """``find_faces`` on the photo, or on it turned upside down when that finds a far surer face.
 
     FaceMesh fits an upright face onto an upside-down one: on 21 London photos turned over
-    (stored so, with no EXIF orientation) the engine read ITA 0-40 degrees off, mostly without
-    a warning. The face detector tells them apart: the photos score 0.88-0.98 upright and 0.79
-    at most upside down, so only a face scored under UPRIGHT_SCORE (or none) is looked for on
-    the photo turned over too, which costs a second search.
+    (stored so, with no EXIF orientation) the engine read ITA 1-50 degrees off (one found no
+    face), mostly without a warning. The face detector tells them apart: 39 of them score 0.88
+    or more upright and 0.79 at most upside down, so only a face scored under _UPRIGHT_SCORE
+    (or none) is looked for on the photo turned over too, which costs a second search.
     """
     search = find_faces(image.rgb)
-    if search.face is not None and search.face.score >= UPRIGHT_SCORE:
+    if search.face is not None and search.face.score >= _UPRIGHT_SCORE:
         return image, search
     turned = turned_over(image)
     turned_search = find_faces(turned.rgb)
     score = search.face.score if search.face is not None else 0.0
-    if turned_search.face is not None and turned_search.face.score > score + TURN_MARGIN:
+    if turned_search.face is not None and turned_search.face.score > score + _TURN_MARGIN:
         return turned, turned_search
     return image, search
 
