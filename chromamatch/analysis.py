@@ -22,11 +22,11 @@ from chromamatch.image_loading import (
     LoadedImage,
     load_image,
     refuse_one_tint,
-    turned_over,
+    turned,
 )
 from chromamatch.lighting import correct_linear_rgb, estimate_lighting
 from chromamatch.palette import colour_names, engine_palette, season_palette
-from chromamatch.quality import assess_quality, exposure_spoiled
+from chromamatch.quality import assess_quality, exposure_spoiled, roll_degrees
 from chromamatch.recommendations import recommendations
 from chromamatch.season import Colouring, Season, classify_season
 from chromamatch.skin_sampling import (
@@ -46,6 +46,8 @@ WANTED_FACE_WIDTH_PX = 150
 # a face scored this much surer to be read turned.
 _UPRIGHT_SCORE = 0.85
 _TURN_MARGIN = 0.1
+# A face rolled further than this lies on its side: turned a quarter, it stands nearer upright.
+_ON_ITS_SIDE_DEG = 60.0
 
 
 @dataclass(frozen=True)
@@ -173,28 +175,36 @@ def locate_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
     if search.face is not None and search.face.width < WANTED_FACE_WIDTH_PX and image.scale < 1:
         wanted_side = ANALYSIS_MAX_SIDE * WANTED_FACE_WIDTH_PX / search.face.width
         closer = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_MAX_SIDE)))
-        image = turned_over(closer) if image.upside_down else closer
+        image = turned(closer, image.quarter_turns)
         search = find_faces(image.rgb)
     return image, search
 
 
 def _upright_search(image: LoadedImage) -> tuple[LoadedImage, FaceSearch]:
-    """``find_faces`` on the photo, or on it turned upside down when that finds a far surer face.
+    """``find_faces``, on the photo turned so that the face stands upright.
 
     FaceMesh fits an upright face onto an upside-down one: on 21 London photos turned over
     (stored so, with no EXIF orientation) the engine read ITA 1-50 degrees off (one found no
     face), mostly without a warning. The face detector tells them apart: 39 of them score 0.88
     or more upright and 0.79 at most upside down, so only a face scored under _UPRIGHT_SCORE
-    (or none) is looked for on the photo turned over too, which costs a second search.
+    (or none) is looked for on the photo turned over too, which costs a second search. A face
+    on its side is measured right where it lies, but is turned upright so that the warnings
+    and the drape picture see it as the person does.
     """
     search = find_faces(image.rgb)
-    if search.face is not None and search.face.score >= _UPRIGHT_SCORE:
+    if search.face is None or search.face.score < _UPRIGHT_SCORE:
+        over = turned(image, 2)
+        over_search = find_faces(over.rgb)
+        score = search.face.score if search.face is not None else 0.0
+        if over_search.face is not None and over_search.face.score > score + _TURN_MARGIN:
+            image, search = over, over_search
+    if search.face is None or abs(roll := roll_degrees(search.face)) < _ON_ITS_SIDE_DEG:
         return image, search
-    turned = turned_over(image)
-    turned_search = find_faces(turned.rgb)
-    score = search.face.score if search.face is not None else 0.0
-    if turned_search.face is not None and turned_search.face.score > score + _TURN_MARGIN:
-        return turned, turned_search
+    # Eyes whose line points down the picture (positive roll) need a counterclockwise turn.
+    upright = turned(image, 1 if roll > 0 else -1)
+    upright_search = find_faces(upright.rgb)
+    if upright_search.face is not None and abs(roll_degrees(upright_search.face)) < abs(roll):
+        return upright, upright_search
     return image, search
 
 

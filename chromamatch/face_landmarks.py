@@ -10,9 +10,9 @@ cost.
 
 The detector's eye keypoints set the landmark model's rotation, so a face lying on its side is
 located too: 20 London photos turned a quarter either way read within 2.4 degrees of their ITA
-upright (2026-11-28), with a `head_turned` warning. Upside down the detector is fooled into an
-upright face; ``analysis`` turns such photos over. The image loader applies the EXIF
-orientation first, which settles both for most photos.
+upright (2026-11-28). Upside down the detector is fooled into an upright face. ``analysis``
+turns both kinds upright; the image loader applies the EXIF orientation first, which settles
+them for most photos.
 Faces narrower than about 1/20 of the picture's long side are not counted: at that size they
 are under 10 pixels in the detector's 192 px input.
 """

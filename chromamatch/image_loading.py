@@ -115,25 +115,28 @@ class LoadedImage:
     format: str
     original_size: tuple[int, int]
     scale: float
-    # Turned half a turn after loading (``turned_over``): the photo was stored upside down with
-    # no EXIF orientation to say so.
-    upside_down: bool = False
+    # Counterclockwise quarter turns given after loading (``turned``): the photo was stored on
+    # its side or upside down with no EXIF orientation to say so.
+    quarter_turns: int = 0
 
     def box_as_stored(self, box: tuple[int, int, int, int]) -> list[int]:
         """A box (x0, y0, x1, y1) in ``rgb`` pixels, in pixels of the photo as stored (after
         its EXIF orientation)."""
         x0, y0, x1, y1 = box
-        if self.upside_down:
-            height, width = self.rgb.shape[:2]
-            x0, y0, x1, y1 = width - x1, height - y1, width - x0, height - y0
+        height, width = self.rgb.shape[:2]
+        for _ in range(self.quarter_turns):
+            # Undo one counterclockwise turn: (x, y) came from (height - y, x) of a picture
+            # ``height`` wide and ``width`` high.
+            x0, y0, x1, y1 = height - y1, x0, height - y0, x1
+            width, height = height, width
         return [round(v / self.scale) for v in (x0, y0, x1, y1)]
 
 
-def turned_over(image: LoadedImage) -> LoadedImage:
-    """``image`` turned half a turn (an upside-down photo upright, or back)."""
-    rgb = np.ascontiguousarray(image.rgb[::-1, ::-1])
+def turned(image: LoadedImage, quarter_turns: int) -> LoadedImage:
+    """``image`` turned ``quarter_turns`` times counterclockwise (negative: clockwise)."""
+    rgb = np.ascontiguousarray(np.rot90(image.rgb, quarter_turns))
     rgb.flags.writeable = False
-    return replace(image, rgb=rgb, upside_down=not image.upside_down)
+    return replace(image, rgb=rgb, quarter_turns=(image.quarter_turns + quarter_turns) % 4)
 
 
 def load_image(data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE) -> LoadedImage:

@@ -85,6 +85,26 @@ def test_a_photo_stored_upside_down_is_read_upright(photos):
     assert np.abs(np.subtract(turned["face_box"], expected)).max() <= 10
 
 
+@pytest.mark.parametrize("quarter_turns", [1, -1])
+def test_a_photo_stored_on_its_side_is_read_upright(photos, quarter_turns):
+    data = photos["images/141_08.jpg"].data
+    photo = np.asarray(Image.open(io.BytesIO(data)))
+    stored = np.ascontiguousarray(np.rot90(photo, quarter_turns))
+
+    upright = analyze(data)
+    sideways = analyze(encode_jpeg(stored, quality=92))
+
+    assert abs(sideways["skin"]["ita"] - upright["skin"]["ita"]) < 1.5
+    # Read as the person stands, the head is not turned.
+    assert sideways["quality"]["warnings"] == upright["quality"]["warnings"]
+    mask = np.zeros(photo.shape[:2], bool)
+    x0, y0, x1, y1 = upright["face_box"]
+    mask[y0:y1, x0:x1] = True
+    rows, columns = np.nonzero(np.rot90(mask, quarter_turns))
+    expected = [columns.min(), rows.min(), columns.max() + 1, rows.max() + 1]
+    assert np.abs(np.subtract(sideways["face_box"], expected)).max() <= 10
+
+
 def test_a_group_photo_counts_its_faces_and_warns(photos):
     tiles = [photos[f"images/{n}_03.jpg"].data for n in ("001", "061", "036")]
     canvas = Image.new("RGB", (1800, 720), (128, 128, 128))

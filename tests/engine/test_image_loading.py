@@ -26,7 +26,7 @@ from chromamatch.image_loading import (
     face_chroma_spread,
     load_image,
     refuse_one_tint,
-    turned_over,
+    turned,
 )
 from tests.engine.pictures import toned
 
@@ -641,18 +641,24 @@ def test_it_refuses_a_900_megapixel_png_bomb_quickly_in_little_memory(png_bomb_p
     assert int(peak_mib) < 300
 
 
-def test_a_picture_turned_over_reports_boxes_where_they_are_in_the_photo_as_stored():
+def test_a_turned_picture_reports_boxes_where_they_are_in_the_photo_as_stored():
     stored = quadrants(400, 300)
     loaded = LoadedImage(rgb=stored[::2, ::2], format="png", original_size=(400, 300), scale=0.5)
-    turned = turned_over(loaded)
+    left, over, right = (turned(loaded, k) for k in (1, 2, -1))
 
-    assert turned.upside_down and not turned_over(turned).upside_down
-    assert_quadrants(turned.rgb, (YELLOW, BLUE, GREEN, RED), 2)
-    assert not turned.rgb.flags.writeable
-    # The top-left 20 x 10 analysed pixels of the turned picture are the stored bottom right.
-    assert turned.box_as_stored((0, 0, 20, 10)) == [360, 280, 400, 300]
+    assert (left.quarter_turns, over.quarter_turns, right.quarter_turns) == (1, 2, 3)
+    assert turned(over, 2).quarter_turns == 0
+    np.testing.assert_array_equal(turned(over, 2).rgb, loaded.rgb)
+    assert not over.rgb.flags.writeable
+    assert_quadrants(over.rgb, (YELLOW, BLUE, GREEN, RED), 2)
+    # Turned counterclockwise, the stored top right (green) comes to the top left.
+    assert_quadrants(left.rgb, (GREEN, YELLOW, RED, BLUE), 2)
+    assert left.rgb.shape[:2] == (200, 150)
+    # The top-left 20 x 10 analysed pixels, in each turned picture, in the stored photo:
     assert loaded.box_as_stored((0, 0, 20, 10)) == [0, 0, 40, 20]
-    np.testing.assert_array_equal(turned_over(turned).rgb, loaded.rgb)
+    assert over.box_as_stored((0, 0, 20, 10)) == [360, 280, 400, 300]  # its bottom right
+    assert left.box_as_stored((0, 0, 20, 10)) == [380, 0, 400, 40]  # its top right
+    assert right.box_as_stored((0, 0, 20, 10)) == [0, 260, 20, 300]  # its bottom left
 
 
 def test_it_encodes_a_metadata_free_jpeg_of_the_same_size():
