@@ -134,6 +134,8 @@ class LoadedImage:
 
 def turned(image: LoadedImage, quarter_turns: int) -> LoadedImage:
     """``image`` turned ``quarter_turns`` times counterclockwise (negative: clockwise)."""
+    if quarter_turns % 4 == 0:
+        return image  # no copy of a picture that stays as it is
     rgb = np.ascontiguousarray(np.rot90(image.rgb, quarter_turns))
     rgb.flags.writeable = False
     return replace(image, rgb=rgb, quarter_turns=(image.quarter_turns + quarter_turns) % 4)
