@@ -20,6 +20,10 @@ _XYZ_TO_RGB = np.linalg.inv(_RGB_TO_XYZ)
 # model's cues were computed with these exact values.
 LUMA = np.array([0.2126, 0.7152, 0.0722])
 D65_XYZ = _RGB_TO_XYZ @ np.ones(3)  # (0.95047, 1.0, 1.08883)
+# 8-bit values at or above this are taken as clipped: a channel that saturated holds no colour,
+# and JPEG ringing leaves saturated areas a few codes below 255. Every part of the engine that
+# leaves clipped pixels out (skin, eyes, hair, lighting cues, quality) uses this one level.
+CLIPPED_8BIT = 250
 
 _EPSILON = 216 / 24389
 _KAPPA = 24389 / 27

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import LUMA, lab_to_hex, linear_rgb_to_lab
+from chromamatch.colour import CLIPPED_8BIT, LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.face_landmarks import Face
 from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import srgb8_to_linear
@@ -50,7 +50,6 @@ _LID_MARGIN = 0.12
 # Pixels kept, as a ratio of the ring's median luminance: darker is pupil edge or lash shadow,
 # brighter a glint or the sclera showing through a misplaced rim.
 _LUMINANCE_RANGE = (0.4, 2.0)
-_CLIPPED_8BIT = 250
 # Below this iris radius (pixels) the ring is a handful of JPEG-blurred pixels.
 _MIN_RADIUS_PX = 4.0
 # Fewest ring pixels per eye, and over both eyes, for a colour worth reporting.
@@ -164,7 +163,7 @@ def iris_linear_rgb(rgb: np.ndarray, face: Face) -> list[np.ndarray]:
             cv2.polylines(open_eye, [contour], True, 0, thickness, cv2.LINE_8, shift=2)
         ring = (distance >= _RING[0]) & (distance <= _RING[1]) & (open_eye > 0)
         pixels = rgb[y0:y1, x0:x1][ring]
-        pixels = pixels[(pixels < _CLIPPED_8BIT).all(axis=1)]
+        pixels = pixels[(pixels < CLIPPED_8BIT).all(axis=1)]
         linear = srgb8_to_linear(pixels).astype(np.float64)
         if len(linear) == 0:
             found.append(linear.reshape(0, 3))

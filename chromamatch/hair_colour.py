@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import LUMA, lab_to_hex, linear_rgb_to_lab
+from chromamatch.colour import CLIPPED_8BIT, LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.eye_colour import correct_feature_rgb
 from chromamatch.face_landmarks import Face
 from chromamatch.face_shape import HAIRLINE_STRETCH
@@ -68,7 +68,6 @@ _BACKDROP_LOG_LUMINANCE = 0.25
 _PERSON = 0.5
 # The selfie segmentation model reads 256 x 256 pixels: a larger copy only costs the resizing.
 _SEGMENTATION_SIDE_PX = 256
-_CLIPPED_8BIT = 250
 # Fewest hair pixels, as a share of the (stretched) face area, for a colour worth reporting.
 # Bald and shaved heads in the development set keep 3-8 %, the shortest visible hair 11 %.
 MIN_HAIR_SHARE = 0.10
@@ -208,7 +207,7 @@ def hair_linear_rgb(
         return filled.view(bool)
 
     in_search, in_face = inside(searched), inside(outline)
-    unclipped = work.max(axis=-1) < _CLIPPED_8BIT
+    unclipped = work.max(axis=-1) < CLIPPED_8BIT
     linear = srgb8_to_linear(work)
     luminance = linear @ _LUMA32
     log_luminance = np.log(np.maximum(luminance, _FLOOR))

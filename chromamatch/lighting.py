@@ -26,7 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from chromamatch import engine_data
-from chromamatch.colour import LUMA, linear_rgb_to_lab, log_chromaticity_to_cct, srgb_to_linear
+from chromamatch.colour import (
+    CLIPPED_8BIT,
+    LUMA,
+    linear_rgb_to_lab,
+    log_chromaticity_to_cct,
+    srgb_to_linear,
+)
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
@@ -36,7 +42,6 @@ MODEL_PATH = engine_data.DATA_DIR / engine_data.LIGHTING_MODEL_FILE
 METHODS = ("learned", "rule")
 
 _FLOOR = 1e-4  # linear floor before logs: below it an 8-bit sRGB value is 0
-_CLIPPED = 250  # 8-bit value from which a channel is taken as saturated
 # log of each 8-bit value's linear light, floored: logs of 8-bit pixels by table look-up.
 _LOG_LINEAR8 = np.log(np.maximum(srgb8_to_linear(np.arange(256)).astype(np.float64), _FLOOR))
 # Pixels sampled from the region around the face for the scene cues. Half the 8000 read before
@@ -291,7 +296,10 @@ def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
             # A white top under a warm lamp clips in red first: its blue against green still
             # tells the light, and is kept.
             for column, channel in enumerate((0, 2)):
-                if np.isnan(colours[row, column]) and max(values8[channel], values8[1]) < _CLIPPED:
+                if (
+                    np.isnan(colours[row, column])
+                    and max(values8[channel], values8[1]) < CLIPPED_8BIT
+                ):
                     colours[row, column] = logs[channel] - logs[1]
     return colours
 
@@ -380,7 +388,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
     rgb = np.asarray(rgb)
     scene8, around_box, stride = _scene_sample(rgb, face.box)
     scene = srgb8_to_linear(scene8)
-    unclipped = brightest_channel(scene8) < _CLIPPED
+    unclipped = brightest_channel(scene8) < CLIPPED_8BIT
     flat = scene.reshape(-1, 3)
     flat_unclipped = select_rows(flat, unclipped)
     unclipped_y = _luminance(flat_unclipped)
@@ -429,7 +437,9 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         "clothing_present": float(present["clothing"]),
         "scene_clipped": 1.0 - float(unclipped.mean()),
         "clothing_clipped": clothing_clipped,
-        "face_clipped": float(np.mean(brightest_channel(face8) >= _CLIPPED)) if face8.size else 0.0,
+        "face_clipped": float(np.mean(brightest_channel(face8) >= CLIPPED_8BIT))
+        if face8.size
+        else 0.0,
         # Each sample stands for a step x step block: counted in pixels, the share does not
         # jump when a face a few pixels larger is sampled at a coarser pitch.
         "skin_kept_share": len(skin.linear_rgb) * skin.step**2 / face_area,
@@ -444,7 +454,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         _channel_quantiles(_channel_cumulative_counts(face8.reshape(-1, 3)), (0.5, 0.9)),
         _channel_quantiles(_channel_cumulative_counts(clothing_pixels), (0.9,)),
         _channel_quantiles(scene_counts, (0.95,)),
-        (scene_counts[:, -1] - scene_counts[:, _CLIPPED - 1]) / max(len(flat), 1),
+        (scene_counts[:, -1] - scene_counts[:, CLIPPED_8BIT - 1]) / max(len(flat), 1),
     ]
     return np.concatenate(
         [_log_colours([colours[name] for name in CUES])]

@@ -7,6 +7,7 @@ a more trustworthy result, and the score lets the site rank or flag results.
 import cv2
 import numpy as np
 
+from chromamatch.colour import CLIPPED_8BIT
 from chromamatch.face_landmarks import Face
 
 WARNINGS = (
@@ -59,10 +60,9 @@ _MIN_SHARPNESS = 0.003
 # stops being trustworthy; within it the estimate is within about 0.1 EV.
 _TOO_DARK_EV = -1.2
 _OVEREXPOSED_EV = 0.75
-# Share of the face's pixels that are clipped (any channel >= 250) or crushed (every channel
-# <= 10): studio portraits have under 1 % of either; past these shares the skin statistics
-# are built on what is left around the holes.
-_CLIPPED_8BIT = 250
+# Share of the face's pixels that are clipped (any channel >= CLIPPED_8BIT) or crushed (every
+# channel <= 10): studio portraits have under 1 % of either; past these shares the skin
+# statistics are built on what is left around the holes.
 _CRUSHED_8BIT = 10
 MAX_CLIPPED_SHARE = 0.08
 _MAX_CRUSHED_SHARE = 0.2
@@ -97,7 +97,7 @@ def assess_quality(
 ) -> tuple[list[str], float]:
     """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo."""
     brightest = _brightest_channel(rgb, face)
-    clipped = float((brightest >= _CLIPPED_8BIT).mean()) if brightest.size else 0.0
+    clipped = float((brightest >= CLIPPED_8BIT).mean()) if brightest.size else 0.0
     crushed = float((brightest <= _CRUSHED_8BIT).mean()) if brightest.size else 0.0
     found = {
         "multiple_faces": faces_count > 1,

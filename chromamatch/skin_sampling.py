@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import LUMA, lab_to_linear_rgb, linear_rgb_to_lab, srgb_to_linear
+from chromamatch.colour import (
+    CLIPPED_8BIT,
+    LUMA,
+    lab_to_linear_rgb,
+    linear_rgb_to_lab,
+    srgb_to_linear,
+)
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import Face
 from chromamatch.small_arrays import brightest_channel, median, select_rows
@@ -58,8 +64,6 @@ _EYE_MARGIN_IPD = 0.10
 _BROW_MARGIN_IPD = 0.08
 _LIP_MARGIN_IPD = 0.06
 
-# 8-bit values at or above this are clipped in at least one channel: their colour is unknown.
-_CLIPPED_8BIT = 250
 # Luminance kept, as a ratio of the region's median: darker is shadow, stubble, hair or a
 # glasses frame; brighter is a specular highlight. Shading across a region of bare skin stays
 # within about this range under studio and window light; a tighter window cut the cheeks'
@@ -120,7 +124,7 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     rows, columns = np.nonzero(labels)
     region = labels[rows, columns].astype(np.int64) - 1
     pixels = rgb[rows * step + (y0 + step // 2), columns * step + (x0 + step // 2)]
-    keep = brightest_channel(pixels) < _CLIPPED_8BIT
+    keep = brightest_channel(pixels) < CLIPPED_8BIT
     linear = _SRGB8_TO_LINEAR[pixels]
     keep &= _luminance_ok(linear, region, keep)
     keep &= _chroma_ok(pixels, region, keep)
@@ -349,7 +353,7 @@ def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
     Both halves are relative to the pixels themselves: under a warm lamp the whites are warm
     too, and they are still the brightest, least saturated part of the eye or mouth.
     """
-    pixels = select_rows(pixels, brightest_channel(pixels) < _CLIPPED_8BIT)
+    pixels = select_rows(pixels, brightest_channel(pixels) < CLIPPED_8BIT)
     if len(pixels) == 0:
         return np.empty((0, 3))
     linear = _SRGB8_TO_LINEAR[pixels]

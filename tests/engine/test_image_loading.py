@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pillow_heif
 import pytest
+import simplejpeg
 from PIL import Image, ImageCms
 
 from chromamatch import image_loading
@@ -347,15 +348,29 @@ def test_it_reads_a_16_bit_png_as_8_bit_rgb():
     assert np.abs(loaded.rgb.reshape(-1, 3).astype(int) - (200, 100, 50)).max() <= 1
 
 
-def test_it_shows_transparent_areas_as_white():
+def test_it_reads_a_10_bit_heic_as_8_bit_rgb():
+    rgb16 = quadrants().astype(np.uint16) * 257
+    heic = pillow_heif.from_bytes(mode="RGB;16", size=(320, 240), data=rgb16.tobytes())
+    buffer = io.BytesIO()
+    heic.save(buffer, quality=95)
+    assert pillow_heif.open_heif(buffer.getvalue()).info["bit_depth"] == 10
+
+    loaded = load_image(buffer.getvalue())
+
+    assert loaded.rgb.dtype == np.uint8
+    assert_quadrants(loaded.rgb, (RED, GREEN, BLUE, YELLOW), 8)
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "HEIF"])
+def test_it_shows_transparent_areas_as_white(image_format):
     rgba = np.zeros((240, 320, 4), np.uint8)
     rgba[:, :160] = (*RED, 255)
     rgba[:, 160:] = (*GREEN, 0)
 
-    loaded = load_image(encode(Image.fromarray(rgba), "PNG"))
+    loaded = load_image(encode(Image.fromarray(rgba), image_format))
 
     top_left, top_right, _, _ = quadrant_colours(loaded.rgb)
-    assert np.abs(top_left - RED).max() < 1
+    assert np.abs(top_left - RED).max() < {"PNG": 1, "HEIF": 8}[image_format]
     assert np.abs(top_right - 255).max() < 1
 
 
@@ -525,6 +540,66 @@ def test_it_reads_a_jpeg_with_padding_before_its_end_marker():
     padded = data[:-2] + b"\x00" * 16 + data[-2:]
 
     assert_quadrants(load_image(padded).rgb, (RED, GREEN, BLUE, YELLOW), 4)
+
+
+def test_it_reads_a_padded_jpeg_with_a_video_appended_after_its_end_marker():
+    # A phone's motion photo carries its video after the picture, end markers and all.
+    data = encode(quadrants(), "JPEG")
+    padded = data[:-2] + b"\x00" * 16 + data[-2:] + b"ftypmp42" + b"\xff\xd9" * 3
+
+    assert_quadrants(load_image(padded).rgb, (RED, GREEN, BLUE, YELLOW), 4)
+
+
+def test_it_refuses_a_jpeg_whose_changed_byte_left_scan_data_before_its_end_marker():
+    # A changed byte throws the decoder out of step: it ends the picture early and skips what is
+    # left of the scan as "extraneous bytes before marker 0xd9", the warning zero padding gives.
+    noise = np.random.default_rng(7).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    data = encode(noise, "JPEG")
+    scan = data.index(b"\xff\xda") + 20
+    for position in range(scan, len(data) - 2, 97):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x5A
+        try:
+            simplejpeg.decode_jpeg(bytes(damaged))
+        except ValueError as warning:
+            if "extraneous bytes before marker 0xd9" in str(warning):
+                break
+    else:
+        pytest.fail("no changed byte gave the warning")
+
+    assert refusal(bytes(damaged)) == "corrupt_image"
+
+
+def test_it_refuses_bytes_between_the_scans_of_a_progressive_jpeg():
+    data = encode(quadrants(), "JPEG", progressive=True)
+    second_scan = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    # Just before the tables of the second scan, where a scan that lost data would leave them.
+    tables = data.rindex(b"\xff\xc4", 0, second_scan)
+
+    assert refusal(data[:tables] + b"\x00" * 16 + data[tables:]) == "corrupt_image"
+
+
+def test_it_reads_a_jpeg_whose_jfif_version_libjpeg_does_not_know():
+    data = encode(quadrants(), "JPEG")
+    version = data.index(b"JFIF\x00") + 5
+    unknown = data[:version] + b"\x07" + data[version + 1 :]  # version 7.01: libjpeg warns
+
+    assert np.array_equal(load_image(unknown).rgb, load_image(data).rgb)
+    assert refusal(unknown[: len(unknown) // 2] + b"\xff\xd9") == "corrupt_image"
+
+
+@pytest.mark.parametrize("damage", ["cut off", "bytes lost"])
+def test_it_refuses_a_cmyk_jpeg_with_lost_scan_data(damage):
+    noise = np.random.default_rng(7).integers(0, 256, (240, 320, 4), dtype=np.uint8)
+    data = encode(Image.fromarray(noise, "CMYK"), "JPEG")
+    middle = len(data) // 2
+    damaged = {
+        "cut off": data[:middle] + b"\xff\xd9",
+        "bytes lost": data[:middle] + data[middle + 2000 :],
+    }[damage]
+
+    assert load_image(data).rgb.shape == (240, 320, 3)
+    assert refusal(damaged) == "corrupt_image"
 
 
 def test_it_refuses_a_png_whose_image_data_changed():
