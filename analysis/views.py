@@ -22,8 +22,8 @@ from chromamatch.analysis import result_palette_colours
 from chromamatch.errors import AnalysisError
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
 
-# What the person can do about each quality warning of the engine (chromamatch/quality.py and
-# hair_not_visible from chromamatch/analysis.py).
+# What the person can do about each quality warning of the engine (chromamatch/quality.py, and
+# eyes_not_visible and hair_not_visible from chromamatch/analysis.py).
 WARNING_ADVICE = {
     "multiple_faces": (
         "More than one face is in the photo; the largest was analysed. "
@@ -43,6 +43,11 @@ WARNING_ADVICE = {
     ),
     "head_turned": ("Your head is turned, which shades one cheek. Look straight into the camera."),
     "eyes_closed": "Your eyes look closed, so their colour could not be read. Keep them open.",
+    "eyes_not_visible": (
+        "Your eyes could not be seen (sunglasses or tinted glasses, or a squint), so their "
+        "colour was left out and the season judged without it. Take the glasses off and look "
+        "into the camera."
+    ),
     "hair_not_visible": (
         "Your hair could not be seen, so the season was judged without it. "
         "Leave some hair in the picture, uncovered."

@@ -108,11 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         "`.venv/bin/python bench/damaged_jpegs.py --data ../shared/data/faces/london`.\n\n"
         + "\n".join(table)
         + "\n\nA file libjpeg decodes without a word cannot be told from a whole one: no JPEG "
-        "carries a checksum. Those are read, and the rows with \"nothing\" give what that "
+        'carries a checksum. Those are read, and the rows with "nothing" give what that '
         "costs. Every warning is refused (`image_loading._decode_jpeg_strictly`), the zero "
         "padding some encoders leave before the end marker excepted, which no damaged file "
         "here left. Until 2026-11-28 any bytes before a marker were taken for padding, and the "
-        "files of the row \"bytes left before the end marker\" were read.\n"
+        'files of the row "bytes left before the end marker" were read.\n'
     )
     print(REPORT.read_text())
     return 0

@@ -48,6 +48,10 @@ _UPRIGHT_SCORE = 0.85
 _TURN_MARGIN = 0.1
 # A face rolled further than this lies on its side: turned a quarter, it stands nearer upright.
 _ON_ITS_SIDE_DEG = 60.0
+# Warnings beside quality.WARNINGS: a feature the season would use could not be read.
+EYES_NOT_VISIBLE = "eyes_not_visible"
+HAIR_NOT_VISIBLE = "hair_not_visible"
+UNSEEN_FEATURE_WARNINGS = (EYES_NOT_VISIBLE, HAIR_NOT_VISIBLE)
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,11 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
     skin_done = time.perf_counter()
 
     eyes = eye_colour(rgb, face, lighting)
+    if eyes is None and "eyes_closed" not in warnings:
+        warnings.append(EYES_NOT_VISIBLE)
     hair = hair_colour(rgb, face, lighting, skin_rgb=skin_rgb)
     if hair is None:
-        warnings.append("hair_not_visible")
+        warnings.append(HAIR_NOT_VISIBLE)
     shape = face_shape(face)
     colouring = Colouring(
         skin_lab=skin_lab,

@@ -25,6 +25,7 @@ from chromamatch.colour import CLIPPED_8BIT, LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.face_landmarks import Face
 from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import srgb8_to_linear
+from chromamatch.skin_sampling import eyes_seen
 
 LABELS = ("dark brown", "brown", "amber", "hazel", "green", "blue", "grey")
 
@@ -69,8 +70,13 @@ class EyeColour:
 
 
 def eye_colour(rgb: np.ndarray, face: Face, lighting: LightingEstimate) -> EyeColour | None:
-    """The colour of the irises of ``face`` in ``rgb`` (H x W x 3 uint8); None when unseen."""
-    eyes = [pixels for pixels in iris_linear_rgb(rgb, face) if len(pixels) >= _MIN_EYE_PIXELS]
+    """The colour of the irises of ``face`` in ``rgb`` (H x W x 3 uint8); None when unseen
+    (closed, behind dark or mirrored glasses: ``skin_sampling.eyes_seen``)."""
+    eyes = [
+        pixels
+        for pixels, seen in zip(iris_linear_rgb(rgb, face), eyes_seen(rgb, face), strict=True)
+        if seen and len(pixels) >= _MIN_EYE_PIXELS
+    ]
     pooled = np.concatenate(eyes) if eyes else np.empty((0, 3))
     if len(pooled) < _MIN_PIXELS:
         return None

@@ -8,6 +8,11 @@ chromaticity as log(R/G), log(B/G) distances in units of the face's own spread. 
 ratios do not move when the whole photo is scaled or tinted by a light, so the same photo
 relit by a warm lamp or taken darker keeps nearly the same pixels; no absolute threshold is
 used apart from clipped 8-bit values.
+
+What covers the face is told the same way, by comparing its parts: cheeks that read like the
+lips, or unlike both forehead and nose bridge, are covered (a mask, a beard) and the photo is
+refused; an eye whose iris is as bright as its white is behind dark or mirrored glasses (or
+closed), and gives neither eye white nor iris.
 """
 
 from dataclasses import dataclass
@@ -92,6 +97,30 @@ _OTHER_REGION_WEIGHT = 0.25
 _STEADY_REGIONS = ("forehead", "nose_bridge")
 _MIN_STEADY_PIXELS = 30
 
+# An open eye's white is far brighter than its iris: over the iris disc (within _IRIS_DISC of
+# its radius) the median luminance is at most 0.41 of the white's on the development photos
+# (as shot, smiling and 312 relit copies, each eye; 0.09 typically). Dark, tinted or mirrored
+# glasses make the two alike (1.0 for an even lens), and so does a closed lid (skin on both),
+# and the eye then has no white to read and no iris colour to give.
+_IRIS_DISC = 0.85
+_MAX_IRIS_TO_WHITE = 0.6
+
+# Covered cheeks (``cheeks_covered``) are refused, not read elsewhere: with a mask drawn over
+# the lower face of each development photo, the forehead and nose bridge gave ITA 6-31 degrees
+# (median by mask colour) from the photo's own reading, as the forehead is lit differently and
+# the mask misleads the lighting estimate.
+_COVERED_MESSAGE = (
+    "Your cheeks look covered (a mask, a scarf, a hand or a beard), and skin colour is read on "
+    "them. Take the photo with your cheeks bare."
+)
+_LIPS_LIKE_CHEEKS = 0.1
+_UNLIKE_CHROMA = 0.9  # log units of R/G and B/G: bare regions of one face differ by up to 0.47
+_UNLIKE_LOG_LUMINANCE = 1.5  # a factor of 4.5: a shaded cheek against a shiny forehead is 2.5
+_MAX_CLIPPED_FOR_COMPARING = 0.08
+_NEAR_BLACK_8BIT = 24
+_MIN_REGION_PIXELS = 20
+_REGION_COLOUR_SAMPLES = 300
+
 _NO_SKIN_MESSAGE = (
     "No bare skin could be seen on the face. Use a photo with your cheeks uncovered, in even light."
 )
@@ -125,6 +154,8 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     region = labels[rows, columns].astype(np.int64) - 1
     pixels = rgb[rows * step + (y0 + step // 2), columns * step + (x0 + step // 2)]
     keep = brightest_channel(pixels) < CLIPPED_8BIT
+    if cheeks_covered(rgb, face, pixels, region):
+        raise AnalysisError("no_face", _COVERED_MESSAGE)
     linear = _SRGB8_TO_LINEAR[pixels]
     keep &= _luminance_ok(linear, region, keep)
     keep &= _chroma_ok(pixels, region, keep)
@@ -147,6 +178,87 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
         regions=kept_region,
         step=step,
     )
+
+
+def cheeks_covered(rgb: np.ndarray, face: Face, pixels: np.ndarray, region: np.ndarray) -> bool:
+    """Whether the cheeks are covered (a mask, a scarf, a beard, a hand) rather than bare.
+
+    ``pixels`` (uint8) are the face's samples and ``region`` their index into REGIONS. Two
+    signs, each read on the colour of a region (``_region_colour``):
+
+    - the lips read as the cheeks do: a mask covers both. Bare lips differ from the cheeks by
+      0.19 at least (0.48 typically) in ``_colour_distance`` on the development photos (as
+      shot, smiling, relit copies); a plain mask's lips and cheeks by nothing;
+    - the cheeks differ from every one of the forehead and nose bridge that shows by more than
+      bare skin does (a dark beard or a blue mask). On the development photos the largest
+      difference is half of the line (``_cheeks_unlike``), save on relit copies so
+      overexposed that the unclipped rest of a region is no longer its colour, where this
+      sign is not read.
+    """
+    unclipped = brightest_channel(pixels) < CLIPPED_8BIT
+    cheeks = _region_colour(select_rows(pixels, region == REGIONS.index("cheeks")))
+    if cheeks is None:
+        return False
+    lips = _region_colour(_lip_pixels(rgb, face))
+    if lips is not None and _colour_distance(lips, cheeks) < _LIPS_LIKE_CHEEKS:
+        return True
+    if 1.0 - unclipped.mean() > _MAX_CLIPPED_FOR_COMPARING:
+        return False
+    upper = [
+        colour
+        for name in _STEADY_REGIONS
+        if (colour := _region_colour(select_rows(pixels, region == REGIONS.index(name))))
+        is not None
+    ]
+    return bool(upper) and all(_cheeks_unlike(cheeks, colour) for colour in upper)
+
+
+def _region_colour(pixels8: np.ndarray) -> np.ndarray | None:
+    """(log R/G, log B/G, log luminance) medians of the pixels that are neither clipped nor
+    near black; None for too few."""
+    # Medians of a few hundred pixels sit within 0.01 of all of them' (in log units), far inside
+    # the lines they are compared with, at a fraction of the cost.
+    pixels8 = pixels8[:: max(1, len(pixels8) // _REGION_COLOUR_SAMPLES)]
+    brightest = brightest_channel(pixels8)
+    pixels8 = select_rows(pixels8, (brightest > _NEAR_BLACK_8BIT) & (brightest < CLIPPED_8BIT))
+    if len(pixels8) < _MIN_REGION_PIXELS:
+        return None
+    logs = _SRGB8_TO_LOG[pixels8]
+    return np.array(
+        [
+            median(logs[:, 0] - logs[:, 1]),
+            median(logs[:, 2] - logs[:, 1]),
+            np.log(median(_SRGB8_TO_LINEAR[pixels8] @ LUMA)),
+        ]
+    )
+
+
+def _colour_distance(first: np.ndarray, second: np.ndarray) -> float:
+    # Brightness counts a third as much as chromaticity: lips are darker than the cheeks, but
+    # so is the lower part of a mask in its own shadow.
+    difference = (first - second) * (1.0, 1.0, 1 / 3)
+    return float(np.linalg.norm(difference))
+
+
+def _cheeks_unlike(cheeks: np.ndarray, other: np.ndarray) -> bool:
+    chroma = float(np.hypot(*(cheeks[:2] - other[:2])))
+    brightness = abs(float(cheeks[2] - other[2]))
+    return max(chroma / _UNLIKE_CHROMA, brightness / _UNLIKE_LOG_LUMINANCE) > 1.0
+
+
+def _lip_pixels(rgb: np.ndarray, face: Face) -> np.ndarray:
+    """uint8 pixels of the lips: inside their outer contour, outside the mouth's opening."""
+    outer = face.landmarks[list(_OUTER_LIPS), :2]
+    height, width = rgb.shape[:2]
+    x0, y0 = np.maximum(np.floor(outer.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(outer.max(axis=0)).astype(int) + 1, (width, height))
+    if x1 <= x0 or y1 <= y0:
+        return np.empty((0, 3), np.uint8)
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+    for contour, value in ((_OUTER_LIPS, 1), (_INNER_LIPS, 0)):
+        points = np.round((face.landmarks[list(contour), :2] - (x0 + 0.5, y0 + 0.5)) * 4)
+        cv2.fillPoly(mask, [points.astype(np.int32)], value, cv2.LINE_8, shift=2)
+    return rgb[y0:y1, x0:x1][mask > 0]
 
 
 def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
@@ -190,9 +302,24 @@ def steady_skin_linear_rgb(sample: SkinSample) -> np.ndarray | None:
 
 
 def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:
-    """Linear RGB (N, 3) of the whites of both eyes: in the eye, off the iris, bright, grey."""
+    """Linear RGB (N, 3) of the whites of the eyes seen (``eyes_seen``): in the eye, off the
+    iris, bright, grey."""
+    whites = [white for white in _eye_whites(rgb, face) if white is not None]
+    return _brightest_greyest(np.concatenate(whites) if whites else np.empty((0, 3), np.uint8))
+
+
+def eyes_seen(rgb: np.ndarray, face: Face) -> list[bool]:
+    """Whether each eye (the person's right first) shows a white far brighter than its iris,
+    as an open eye does; not one behind dark or mirrored glasses, nor a closed one."""
+    return [white is not None for white in _eye_whites(rgb, face)]
+
+
+def _eye_whites(rgb: np.ndarray, face: Face) -> list[np.ndarray | None]:
+    """Per eye (the person's right first), the uint8 pixels inside its lids and off its iris;
+    None for an eye not seen."""
     ipd = _ipd(face)
-    found = []
+    whites: list[np.ndarray] = []
+    verdicts: list[bool | None] = []
     for contour, centre, ring in (
         (_RIGHT_EYE, _RIGHT_IRIS, _RIGHT_IRIS_RING),
         (_LEFT_EYE, _LEFT_IRIS, _LEFT_IRIS_RING),
@@ -202,13 +329,33 @@ def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:
         iris_radius = np.linalg.norm(face.landmarks[list(ring), :2] - iris_centre, axis=1).mean()
         inside = _polygon_pixels(rgb, points, shrink_px=0.02 * ipd)
         if inside is None:
+            whites.append(np.empty((0, 3), np.uint8))
+            verdicts.append(False)
             continue
         ys, xs, pixels = inside
+        distance = np.hypot(xs - iris_centre[0], ys - iris_centre[1])
         # The iris ring landmarks sit on the limbus; a small margin keeps its dark edge out.
-        off_iris = np.hypot(xs - iris_centre[0], ys - iris_centre[1]) > iris_radius * 1.15
-        found.append(select_rows(pixels, off_iris))
-    pixels = np.concatenate(found) if found else np.empty((0, 3), np.uint8)
-    return _brightest_greyest(pixels)
+        whites.append(select_rows(pixels, distance > iris_radius * 1.15))
+        verdicts.append(
+            _iris_far_darker(select_rows(pixels, distance < iris_radius * _IRIS_DISC), whites[-1])
+        )
+    # An eye with no white or no iris pixels to compare (a narrow or half-hidden one) takes the
+    # other eye's verdict: glasses hide both; with neither to tell, both count as seen.
+    right, left = verdicts
+    seen = [right if right is not None else left, left if left is not None else right]
+    return [
+        white if verdict is not False else None for white, verdict in zip(whites, seen, strict=True)
+    ]
+
+
+def _iris_far_darker(iris8: np.ndarray, white8: np.ndarray) -> bool | None:
+    """Whether the iris is far darker than the white; None when either has no pixels."""
+    white = _brightest_greyest(white8)
+    iris = select_rows(iris8, brightest_channel(iris8) < CLIPPED_8BIT)
+    if len(white) == 0 or len(iris) == 0:
+        return None
+    iris_luminance = median(_SRGB8_TO_LINEAR[iris] @ LUMA)
+    return bool(iris_luminance <= _MAX_IRIS_TO_WHITE * median(white @ LUMA))
 
 
 def teeth_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:

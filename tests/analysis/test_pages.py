@@ -11,7 +11,9 @@ from django.core.files.storage import default_storage
 
 from analysis import services
 from analysis.models import Analysis, Selfie
-from chromamatch.analysis import analyze
+from analysis.views import WARNING_ADVICE
+from chromamatch import quality
+from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze
 from chromamatch.errors import MESSAGES
 from chromamatch.palette import engine_palette, palettes
 from chromamatch.season import SEASONS
@@ -209,6 +211,10 @@ def test_it_gives_advice_for_each_quality_warning(page_client, user, engine_outp
     assert "Face a window or step into daylight" in text
     assert "daylight from a window gives the most trustworthy result" in text
     assert "Leave some hair in the picture" in text
+
+
+def test_every_warning_the_engine_gives_has_advice():
+    assert set(WARNING_ADVICE) == set(quality.WARNINGS) | set(UNSEEN_FEATURE_WARNINGS)
 
 
 def test_it_shows_why_a_failed_analysis_failed(page_client, user):

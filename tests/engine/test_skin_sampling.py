@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from chromamatch.colour import LUMA, blackbody_gains, ita_degrees, linear_rgb_to_lab
+from chromamatch.cover_ups import with_beard, with_mask, with_sunglasses
 from chromamatch.errors import AnalysisError
 from chromamatch.face_landmarks import find_faces
 from chromamatch.faces_manifest import read_manifest
@@ -10,6 +11,7 @@ from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
     REGIONS,
     SkinSample,
+    eyes_seen,
     sample_skin,
     sclera_linear_rgb,
     skin_debug_picture,
@@ -154,3 +156,51 @@ def test_it_has_no_steady_skin_when_forehead_and_nose_are_hidden():
     sample = SkinSample(linear, np.zeros((2, 2), bool), {}, regions)
 
     assert steady_skin_linear_rgb(sample) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "fabric"),
+    [
+        ("001_03.jpg", (150, 190, 220)),  # a light blue surgical mask
+        ("061_03.jpg", (236, 236, 238)),  # white, on dark skin
+        ("104_03.jpg", (30, 30, 32)),  # black cloth
+        ("009_03.jpg", (205, 175, 150)),  # beige, close to light skin
+    ],
+)
+def test_it_refuses_cheeks_a_mask_covers(shared_faces, name, fabric):
+    rgb, face = dataset_face(shared_faces, name)
+    masked = with_mask(rgb, face.landmarks, fabric)
+
+    with pytest.raises(AnalysisError) as refused:
+        sample_skin(masked, find_faces(masked).face)
+
+    assert refused.value.code == "no_face"
+    assert "cheeks look covered" in str(refused.value)
+
+
+def test_it_refuses_cheeks_a_full_beard_covers(shared_faces):
+    # The lips show, so only the cheeks' colour against the forehead and nose gives it away.
+    rgb, face = dataset_face(shared_faces, "006_03.jpg")
+    bearded = with_beard(rgb, face.landmarks)
+
+    with pytest.raises(AnalysisError, match="cheeks look covered"):
+        sample_skin(bearded, find_faces(bearded).face)
+
+
+@pytest.mark.parametrize("name", ["001_08.jpg", "061_08.jpg", "137_03.jpg", "114_08.jpg"])
+def test_it_reads_bare_cheeks_however_unlike_the_forehead_they_are(shared_faces, name):
+    # 137_03 (a shiny forehead over darker cheeks) and 114_08 come closest to either line.
+    rgb, face = dataset_face(shared_faces, name)
+
+    assert sample_skin(rgb, face).region_counts["cheeks"] > 0
+
+
+@pytest.mark.parametrize("lens", [(20, 22, 25), (90, 60, 40), (205, 205, 210)])
+def test_it_sees_no_eye_whites_behind_dark_tinted_or_mirrored_glasses(shared_faces, lens):
+    rgb, face = dataset_face(shared_faces, "001_03.jpg")
+    assert eyes_seen(rgb, face) == [True, True]
+    covered = with_sunglasses(rgb, face.landmarks, lens)
+    face = find_faces(covered).face
+
+    assert eyes_seen(covered, face) == [False, False]
+    assert len(sclera_linear_rgb(covered, face)) == 0
