@@ -43,6 +43,10 @@ WARNING_ADVICE = {
     ),
     "head_turned": ("Your head is turned, which shades one cheek. Look straight into the camera."),
     "eyes_closed": "Your eyes look closed, so their colour could not be read. Keep them open.",
+    "face_cut_off": (
+        "Part of your face is outside the photo, so one cheek was read less well. "
+        "Hold the phone a little further away, with your whole face in the frame."
+    ),
     "eyes_not_visible": (
         "Your eyes could not be seen (sunglasses or tinted glasses, or a squint), so their "
         "colour was left out and the season judged without it. Take the glasses off and look "

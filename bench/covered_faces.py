@@ -1,4 +1,4 @@
-"""What the engine makes of faces behind sunglasses, in a mask or a full beard.
+"""What the engine makes of faces behind sunglasses, in a mask or a full beard, or cut by the frame.
 
     .venv/bin/python bench/covered_faces.py --data /work/shared/data/faces/london
 
@@ -8,8 +8,9 @@ striped mask, or a dark full beard that leaves the lips bare; each is saved as a
 analysed as an upload. Behind glasses the engine should leave the eyes out
 (``skin_sampling.eyes_seen``) and still read the skin; with the cheeks covered it should
 refuse the photo (``skin_sampling.cheeks_covered``), and bare faces (the photos as shot,
-smiling, and the evaluation's relit copies) should never be refused so. Written to
-docs/covered_faces.md.
+smiling, and the evaluation's relit copies) should never be refused so. Cut by the frame (a
+share of the face's width taken off the image's left), it should say so (``face_cut_off``).
+Written to docs/covered_faces.md.
 """
 
 import argparse
@@ -46,6 +47,7 @@ MASKS = {
     "beige": (205, 175, 150),
 }
 _COVERED = "cheeks look covered"
+CUTS = (0.1, 0.25, 0.4)
 
 
 def answer(data: bytes) -> dict | str:
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     bare += [answer(upload) for _, _, upload in relit_uploads(neutral, 4)]
     falsely_refused = sum(isinstance(a, str) and a == "refused: covered" for a in bare)
 
+    cuts: dict[float, list] = {share: [] for share in CUTS}
     glasses: dict[str, list] = {name: [] for name in LENSES}
     covers: dict[str, list] = {name: [] for name in [*MASKS, "striped", "full beard"]}
     for photo in neutral:
@@ -90,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             glasses[name].append(
                 (base, answer(encode_jpeg(with_sunglasses(picture, landmarks, lens), quality=92)))
             )
+        left, right = landmarks[:, 0].min(), landmarks[:, 0].max()
+        for share in CUTS:
+            cut = np.ascontiguousarray(picture[:, int(left + share * (right - left)) :])
+            cuts[share].append((base, answer(encode_jpeg(cut, quality=92))))
         drawn = {name: with_mask(picture, landmarks, fabric) for name, fabric in MASKS.items()}
         drawn["striped"] = striped(picture, landmarks)
         drawn["full beard"] = with_beard(picture, landmarks)
@@ -125,6 +132,18 @@ def main(argv: list[str] | None = None) -> int:
             f"| {np.mean([isinstance(a, str) and a != 'refused: covered' for a in answers]):.2f} "
             f"| {figures} |"
         )
+    cut_rows = [
+        "| share of the face's width cut | face_cut_off warned | ITA moved, median | p90 |",
+        "|---|---|---|---|",
+    ]
+    for share, pairs in cuts.items():
+        read = [(b, a) for b, a in pairs if isinstance(a, dict)]
+        moved = [abs(a["skin"]["ita"] - b["skin"]["ita"]) for b, a in read]
+        warned = np.mean(["face_cut_off" in a["quality"]["warnings"] for _, a in read])
+        cut_rows.append(
+            f"| {share:.0%} | {warned:.2f} | {np.median(moved):.2f} "
+            f"| {np.percentile(moved, 90):.2f} |"
+        )
     REPORT.write_text(
         "# Covered faces\n\n"
         + __doc__.split("\n\n", 2)[2].strip()
@@ -145,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         + "\n\nBefore the cheeks were checked (2026-11-28) every mask was measured as skin: a "
         "light blue one read ITA around 100 and a cool undertone. A patterned mask, whose "
         "lips and cheeks differ as bare ones do, is mostly still read: its colour is the "
-        "pattern's, not the skin's.\n"
+        "pattern's, not the skin's.\n\n"
+        "## Cut by the frame\n\nAgainst the same photo whole.\n\n" + "\n".join(cut_rows) + "\n"
     )
     print(REPORT.read_text())
     return 0

@@ -114,6 +114,20 @@ def test_it_calls_a_face_with_the_lids_together_eyes_closed(portrait):
     assert score < 1.0
 
 
+def test_it_warns_about_a_face_the_frame_cuts(portrait):
+    rgb, face = portrait
+    # The frame cuts a fifth of the face's width away on the image's left.
+    x0, _, x1, _ = face.box
+    cut = np.ascontiguousarray(rgb[:, x0 + (x1 - x0) // 5 :])
+    cut_face = find_faces(cut).face
+    assert cut_face.landmarks[:, 0].min() < 0  # FaceMesh places the lost part outside
+
+    warnings, score = assess_quality(cut, cut_face, faces_count=1, **NEUTRAL_LIGHT)
+
+    assert warnings == ["face_cut_off"]
+    assert score < 1.0
+
+
 def test_it_lowers_the_score_with_each_warning(portrait):
     rgb, face = portrait
     blurred = cv2.GaussianBlur(rgb, (0, 0), 0.025 * (face.box[2] - face.box[0]))
