@@ -43,6 +43,10 @@ WARNING_ADVICE = {
     ),
     "head_turned": ("Your head is turned, which shades one cheek. Look straight into the camera."),
     "eyes_closed": "Your eyes look closed, so their colour could not be read. Keep them open.",
+    "uneven_light": (
+        "One side of your face is in shadow, so your skin was read on the lit side only. "
+        "Face the window or the lamp so the light falls evenly on both cheeks."
+    ),
     "face_cut_off": (
         "Part of your face is outside the photo, so one cheek was read less well. "
         "Hold the phone a little further away, with your whole face in the frame."

@@ -19,6 +19,7 @@ WARNINGS = (
     "head_turned",
     "eyes_closed",
     "face_cut_off",
+    "uneven_light",
 )
 # The warnings that say the exposure spoiled the face's pixels themselves: a clipped or crushed
 # channel holds no colour, so what is measured from such a photo repeats far less on a retake
@@ -35,7 +36,8 @@ def exposure_spoiled(warnings: list[str]) -> bool:
 # Exposure and blur damage the pixels themselves; a cast is mostly taken out by the lighting
 # correction; a turned head shades one cheek; closed eyes only remove the sclera cue; another
 # face in the picture is harmless once the largest is chosen, unless it is the wrong person; a
-# face cut by the frame loses one cheek and the lighting cues beside it.
+# face cut by the frame loses one cheek and the lighting cues beside it; so, in effect, does a
+# face lit from one side.
 _SCORE_FACTORS = {
     "multiple_faces": 0.9,
     "blurry": 0.75,
@@ -45,6 +47,7 @@ _SCORE_FACTORS = {
     "head_turned": 0.8,
     "eyes_closed": 0.9,
     "face_cut_off": 0.85,
+    "uneven_light": 0.8,
 }
 
 # Sharpness is the variance of the Laplacian of the face, resampled to this width so that it
@@ -61,6 +64,10 @@ _MIN_SHARPNESS = 0.003
 # one side, 2-5 % fall outside (30 photos) and 77 of 78 are warned (bench/covered_faces.py,
 # which also gives what the cut costs in ITA: 0.7 degrees median there, 3.0 at 40 %).
 _MAX_OUTSIDE_SHARE = 0.02
+# Light from one side: past this cheek asymmetry (``skin_sampling.cheek_asymmetry``, log units)
+# the skin is read on the lit cheek alone, and the photo is warned about. The development photos
+# reach 0.21 (as shot, smiling, relit copies); bench/side_light.py has what falloffs give.
+_MAX_CHEEK_ASYMMETRY = 0.35
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
 # trained on -1..+0.7 EV, and beyond that its estimate flattens: a photo 2 stops under reads
 # about -1.5 and is corrected too little (ITA 23 degrees too dark), 1.5 stops over reads +0.95
@@ -102,6 +109,7 @@ def assess_quality(
     faces_count: int,
     exposure_ev: float,
     cast_strength: float,
+    cheek_asymmetry: float = 0.0,
 ) -> tuple[list[str], float]:
     """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo."""
     brightest = _brightest_channel(rgb, face)
@@ -117,6 +125,7 @@ def assess_quality(
         or abs(roll_degrees(face)) > _MAX_ROLL_DEG,
         "eyes_closed": eye_aspect_ratio(face) < _MIN_EYE_ASPECT,
         "face_cut_off": outside_share(rgb, face) > _MAX_OUTSIDE_SHARE,
+        "uneven_light": abs(cheek_asymmetry) > _MAX_CHEEK_ASYMMETRY,
     }
     warnings = [name for name in WARNINGS if found[name]]
     score = float(np.prod([_SCORE_FACTORS[name] for name in warnings]))

@@ -128,6 +128,19 @@ def test_it_warns_about_a_face_the_frame_cuts(portrait):
     assert score < 1.0
 
 
+def test_it_warns_about_a_face_lit_from_one_side(portrait):
+    rgb, face = portrait
+
+    even, _ = assess_quality(rgb, face, faces_count=1, cheek_asymmetry=0.1, **NEUTRAL_LIGHT)
+    one_side, score = assess_quality(
+        rgb, face, faces_count=1, cheek_asymmetry=-0.5, **NEUTRAL_LIGHT
+    )
+
+    assert even == []
+    assert one_side == ["uneven_light"]
+    assert score < 1.0
+
+
 def test_it_lowers_the_score_with_each_warning(portrait):
     rgb, face = portrait
     blurred = cv2.GaussianBlur(rgb, (0, 0), 0.025 * (face.box[2] - face.box[0]))

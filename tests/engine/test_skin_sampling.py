@@ -11,6 +11,7 @@ from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
     REGIONS,
     SkinSample,
+    cheek_asymmetry,
     eyes_seen,
     sample_skin,
     sclera_linear_rgb,
@@ -204,3 +205,20 @@ def test_it_sees_no_eye_whites_behind_dark_tinted_or_mirrored_glasses(shared_fac
 
     assert eyes_seen(covered, face) == [False, False]
     assert len(sclera_linear_rgb(covered, face)) == 0
+
+
+def test_it_reads_a_face_lit_from_one_side_on_its_lit_cheek(shared_faces):
+    rgb, face = dataset_face(shared_faces, "045_03.jpg")
+    as_shot = sample_skin(rgb, face)
+    # The light falls across the face to a third of itself at the image-left edge.
+    left, right = face.landmarks[:, 0].min(), face.landmarks[:, 0].max()
+    across = np.clip((np.arange(rgb.shape[1]) - left) / (right - left), 0, 1)
+    lit = linear_to_srgb8(srgb8_to_linear(rgb) * (0.35 + 0.65 * across)[None, :, None])
+    side_lit = sample_skin(lit, find_faces(lit).face)
+
+    assert abs(cheek_asymmetry(as_shot)) < 0.2
+    # The person's left cheek is on the image's right: the lit one.
+    assert cheek_asymmetry(side_lit) > 0.35
+    both = linear_rgb_to_lab(np.median(side_lit.linear_rgb[side_lit.regions == 0], axis=0))
+    lit_only = linear_rgb_to_lab(skin_linear_rgb(side_lit))
+    assert lit_only[0] > both[0] + 2  # the shaded cheek no longer pulls the skin darker
