@@ -8,7 +8,7 @@ right of the face, falling linearly to a share of that at its left edge (the bac
 clothing fall off the same way; beyond the face the light stays at its end values), and saved
 as a JPEG. For each falloff the table gives how far the skin ITA moves from the photo as shot,
 read as the engine reads it (the darker cheek counts less from a cheek asymmetry of 0.2 and
-not at all from 0.35: ``skin_sampling._SIDE_LIT_ASYMMETRY``) and from both cheeks alike, as it
+not at all from 0.35: ``skin_sampling.SIDE_LIT_ASYMMETRY``) and from both cheeks alike, as it
 read them before, and how often ``uneven_light`` is warned. The last row darkens the photo
 evenly by the face's mean falloff at 0.5, for comparison. Written to docs/side_light.md.
 """
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
     now: dict[str, list] = {}
     before: dict[str, list] = {}
-    shipped = skin_sampling._SIDE_LIT_ASYMMETRY
+    shipped = skin_sampling.SIDE_LIT_ASYMMETRY
     for photo in neutral:
         base, copies = lit_copies(photo.data)
         for name, data in copies.items():
@@ -75,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
                     "uneven_light" in result["quality"]["warnings"],
                 )
             )
-            skin_sampling._SIDE_LIT_ASYMMETRY = BOTH_CHEEKS
+            skin_sampling.SIDE_LIT_ASYMMETRY = BOTH_CHEEKS
             try:
                 both = measure(data).result["skin"]["ita"]
             finally:
-                skin_sampling._SIDE_LIT_ASYMMETRY = shipped
+                skin_sampling.SIDE_LIT_ASYMMETRY = shipped
             before.setdefault(name, []).append(both - base["skin"]["ita"])
     rows = [
         "| light across the face | ITA moved, median | abs p90 | from both cheeks: median "

@@ -9,6 +9,7 @@ import numpy as np
 
 from chromamatch.colour import CLIPPED_8BIT
 from chromamatch.face_landmarks import Face
+from chromamatch.skin_sampling import SIDE_LIT_ASYMMETRY
 
 WARNINGS = (
     "multiple_faces",
@@ -67,7 +68,7 @@ _MAX_OUTSIDE_SHARE = 0.02
 # Light from one side: past this cheek asymmetry (``skin_sampling.cheek_asymmetry``, log units)
 # the skin is read on the lit cheek alone, and the photo is warned about. The development photos
 # reach 0.21 (as shot, smiling, relit copies); bench/side_light.py has what falloffs give.
-_MAX_CHEEK_ASYMMETRY = 0.35
+_MAX_CHEEK_ASYMMETRY = SIDE_LIT_ASYMMETRY[1]
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
 # trained on -1..+0.7 EV, and beyond that its estimate flattens: a photo 2 stops under reads
 # about -1.5 and is corrected too little (ITA 23 degrees too dark), 1.5 stops over reads +0.95

@@ -125,9 +125,9 @@ _REGION_COLOUR_SAMPLES = 300
 # lit side, so the lit cheek is the one it corrects right: light falling to half across the
 # face read ITA 9.8 degrees too dark from both cheeks (median, 30 development photos), 3.4 from
 # the lit one. Bare faces differ between the cheeks by at most 0.21 in log luminance (as shot,
-# smiling, relit copies), so from _SIDE_LIT_ASYMMETRY[0] the darker cheek counts less, and from
+# smiling, relit copies), so from SIDE_LIT_ASYMMETRY[0] the darker cheek counts less, and from
 # [1] not at all (quality then warns uneven_light). _MIDLINE is the landmark between the eyes.
-_SIDE_LIT_ASYMMETRY = (0.2, 0.35)
+SIDE_LIT_ASYMMETRY = (0.2, 0.35)
 _MIDLINE = 168
 _MIN_SIDE_PIXELS = 30
 
@@ -293,7 +293,7 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
     if cheeks.sum() >= _MIN_CHEEK_PIXELS:
         cheek_lab = select_rows(lab, cheeks)
         asymmetry = cheek_asymmetry(sample)
-        low, high = _SIDE_LIT_ASYMMETRY
+        low, high = SIDE_LIT_ASYMMETRY
         darker_weight = 1.0 - float(np.clip((abs(asymmetry) - low) / (high - low), 0.0, 1.0))
         if darker_weight == 1.0:
             return lab_to_linear_rgb(median(cheek_lab, axis=0))
