@@ -52,9 +52,9 @@ WARNING_ADVICE = {
         "Hold the phone a little further away, with your whole face in the frame."
     ),
     "eyes_not_visible": (
-        "Your eyes could not be seen (sunglasses or tinted glasses, or a squint), so their "
-        "colour was left out and the season judged without it. Take the glasses off and look "
-        "into the camera."
+        "Your eyes could not be seen clearly (sunglasses or tinted glasses, a squint, or a face "
+        "too small in the photo), so their colour was left out and the season judged without "
+        "it. Take the glasses off, come closer and look into the camera."
     ),
     "hair_not_visible": (
         "Your hair could not be seen, so the season was judged without it. "
