@@ -103,10 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         + "\n".join(rows)
         + "\n\nNegative is darker. Read from the lit cheek the skin follows the exposure the "
         "lighting estimate gives, which comes from the brightest, lit side of the photo; the "
-        "even row shows that estimate's own shortfall at the same mean light. At the deeper "
-        "falloffs some photos keep too few pixels of the shaded cheek within the sampler's "
-        "brightness window to compare the cheeks (``skin_sampling.cheek_asymmetry`` is then "
-        "0): their shaded cheek is mostly left out already, but they are not warned. The "
+        "even row shows that estimate's own shortfall at the same mean light. The sampler keeps "
+        "only pixels within its brightness window around each region's median, which leaves "
+        "out the shaded cheek's darkest part and narrows the difference between the cheeks it "
+        "sees: at the deeper falloffs some photos stay under the warning line. The "
         "bare development photos differ between the cheeks by at most 0.21, so their "
         "readings are unchanged.\n"
     )
