@@ -44,8 +44,9 @@ WARNING_ADVICE = {
     "head_turned": ("Your head is turned, which shades one cheek. Look straight into the camera."),
     "eyes_closed": "Your eyes look closed, so their colour could not be read. Keep them open.",
     "uneven_light": (
-        "One side of your face is in shadow, so your skin was read on the lit side only. "
-        "Face the window or the lamp so the light falls evenly on both cheeks."
+        "The light falls unevenly on your face: one side is in shadow, or lit by a light of "
+        "another colour (a lamp on one side, a window on the other), so the colour is less "
+        "certain. Face one light, such as a window, so that both cheeks are lit alike."
     ),
     "face_cut_off": (
         "Part of your face is outside the photo, so one cheek was read less well. "

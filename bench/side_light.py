@@ -10,7 +10,11 @@ as a JPEG. For each falloff the table gives how far the skin ITA moves from the 
 read as the engine reads it (the darker cheek counts less from a cheek asymmetry of 0.2 and
 not at all from 0.35: ``skin_sampling.SIDE_LIT_ASYMMETRY``) and from both cheeks alike, as it
 read them before, and how often ``uneven_light`` is warned. The last row darkens the photo
-evenly by the face's mean falloff at 0.5, for comparison. Written to docs/side_light.md.
+evenly by the face's mean falloff at 0.5, for comparison. The last three light each side of the
+face with a light of another colour (a lamp on one side, a window on the other), of one
+brightness, blended across the face the same way; one correction cannot take out both, and
+``uneven_light`` is warned from a difference of 0.4 between the cheeks' log chromaticities
+(``skin_sampling.cheeks_lit_unevenly``). Written to docs/side_light.md.
 """
 
 import argparse
@@ -26,12 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import skin_sampling  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
+from chromamatch.colour import LUMA, blackbody_gains  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.relight import linear_to_srgb8, srgb8_to_linear  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "side_light.md"
 FALLOFFS = (0.7, 0.5, 0.35, 0.25)
+# Two lights of one brightness and different colours, blended across the face as above.
+MIXED = ((4000, 5000), (3000, 6500), (2700, 8000))
 BOTH_CHEEKS = (10.0, 11.0)  # an asymmetry no face reaches: both cheeks always count
 
 
@@ -53,6 +60,12 @@ def lit_copies(data: bytes) -> tuple[dict, dict[str, bytes]]:
     copies["even, at the mean of falls to 50%"] = encode_jpeg(
         linear_to_srgb8(linear * 0.75), quality=92
     )
+    for warm, cool in MIXED:
+        lamp, window = (blackbody_gains(k) / (blackbody_gains(k) @ LUMA) for k in (warm, cool))
+        mixed = linear * (lamp * (1 - across) + window * across)
+        copies[f"{warm} K on one side, {cool} K on the other"] = encode_jpeg(
+            linear_to_srgb8(mixed), quality=92
+        )
     return measured.result, copies
 
 
@@ -73,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                 (
                     result["skin"]["ita"] - base["skin"]["ita"],
                     "uneven_light" in result["quality"]["warnings"],
+                    result["undertone"]["label"] == base["undertone"]["label"],
                 )
             )
             skin_sampling.SIDE_LIT_ASYMMETRY = BOTH_CHEEKS
@@ -83,16 +97,17 @@ def main(argv: list[str] | None = None) -> int:
             before.setdefault(name, []).append(both - base["skin"]["ita"])
     rows = [
         "| light across the face | ITA moved, median | abs p90 | from both cheeks: median "
-        "| abs p90 | uneven_light warned |",
-        "|---|---|---|---|---|---|",
+        "| abs p90 | undertone kept | uneven_light warned |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, readings in now.items():
-        moved = np.array([shift for shift, _ in readings])
+        moved = np.array([shift for shift, _, _ in readings])
         both = np.array(before[name])
         rows.append(
             f"| {name} | {np.median(moved):+.1f} | {np.percentile(np.abs(moved), 90):.1f} "
             f"| {np.median(both):+.1f} | {np.percentile(np.abs(both), 90):.1f} "
-            f"| {np.mean([warned for _, warned in readings]):.2f} |"
+            f"| {np.mean([kept for _, _, kept in readings]):.2f} "
+            f"| {np.mean([warned for _, warned, _ in readings]):.2f} |"
         )
     REPORT.write_text(
         "# Light from one side\n\n"

@@ -30,7 +30,7 @@ from chromamatch.quality import assess_quality, exposure_spoiled, roll_degrees
 from chromamatch.recommendations import recommendations
 from chromamatch.season import Colouring, Season, classify_season
 from chromamatch.skin_sampling import (
-    cheek_asymmetry,
+    cheeks_lit_unevenly,
     sample_skin,
     skin_debug_picture,
     skin_linear_rgb,
@@ -89,7 +89,7 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         faces_count=search.count,
         exposure_ev=lighting.exposure_ev,
         cast_strength=lighting.cast_strength,
-        cheek_asymmetry=cheek_asymmetry(skin),
+        lit_unevenly=cheeks_lit_unevenly(skin),
     )
     spoiled = exposure_spoiled(warnings)
     skin_tone = tone.skin_tone(skin_lab)

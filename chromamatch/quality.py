@@ -9,7 +9,6 @@ import numpy as np
 
 from chromamatch.colour import CLIPPED_8BIT
 from chromamatch.face_landmarks import Face
-from chromamatch.skin_sampling import SIDE_LIT_ASYMMETRY
 
 WARNINGS = (
     "multiple_faces",
@@ -37,8 +36,8 @@ def exposure_spoiled(warnings: list[str]) -> bool:
 # Exposure and blur damage the pixels themselves; a cast is mostly taken out by the lighting
 # correction; a turned head shades one cheek; closed eyes only remove the sclera cue; another
 # face in the picture is harmless once the largest is chosen, unless it is the wrong person; a
-# face cut by the frame loses one cheek and the lighting cues beside it; so, in effect, does a
-# face lit from one side.
+# face cut by the frame loses one cheek and the lighting cues beside it; a face lit unevenly
+# is corrected for one light or read on one cheek.
 _SCORE_FACTORS = {
     "multiple_faces": 0.9,
     "blurry": 0.75,
@@ -65,10 +64,6 @@ _MIN_SHARPNESS = 0.003
 # one side, 2-5 % fall outside (30 photos) and 77 of 78 are warned (bench/covered_faces.py,
 # which also gives what the cut costs in ITA: 0.7 degrees median there, 3.0 at 40 %).
 _MAX_OUTSIDE_SHARE = 0.02
-# Light from one side: past this cheek asymmetry (``skin_sampling.cheek_asymmetry``, log units)
-# the skin is read on the lit cheek alone, and the photo is warned about. The development photos
-# reach 0.21 (as shot, smiling, relit copies); bench/side_light.py has what falloffs give.
-_MAX_CHEEK_ASYMMETRY = SIDE_LIT_ASYMMETRY[1]
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
 # trained on -1..+0.7 EV, and beyond that its estimate flattens: a photo 2 stops under reads
 # about -1.5 and is corrected too little (ITA 23 degrees too dark), 1.5 stops over reads +0.95
@@ -110,9 +105,13 @@ def assess_quality(
     faces_count: int,
     exposure_ev: float,
     cast_strength: float,
-    cheek_asymmetry: float = 0.0,
+    lit_unevenly: bool = False,
 ) -> tuple[list[str], float]:
-    """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo."""
+    """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo.
+
+    ``lit_unevenly`` is ``skin_sampling.cheeks_lit_unevenly``: one cheek in shade, or lit by
+    a light of another colour (bench/side_light.py).
+    """
     brightest = _brightest_channel(rgb, face)
     clipped = float((brightest >= CLIPPED_8BIT).mean()) if brightest.size else 0.0
     crushed = float((brightest <= _CRUSHED_8BIT).mean()) if brightest.size else 0.0
@@ -126,7 +125,7 @@ def assess_quality(
         or abs(roll_degrees(face)) > _MAX_ROLL_DEG,
         "eyes_closed": eye_aspect_ratio(face) < _MIN_EYE_ASPECT,
         "face_cut_off": outside_share(rgb, face) > _MAX_OUTSIDE_SHARE,
-        "uneven_light": abs(cheek_asymmetry) > _MAX_CHEEK_ASYMMETRY,
+        "uneven_light": lit_unevenly,
     }
     warnings = [name for name in WARNINGS if found[name]]
     score = float(np.prod([_SCORE_FACTORS[name] for name in warnings]))

@@ -128,6 +128,13 @@ _REGION_COLOUR_SAMPLES = 300
 # smiling, relit copies), so from SIDE_LIT_ASYMMETRY[0] the darker cheek counts less, and from
 # [1] not at all (quality then warns uneven_light). _MIDLINE is the landmark between the eyes.
 SIDE_LIT_ASYMMETRY = (0.2, 0.35)
+# A lamp on one side and a window on the other make the cheeks differ in colour. Bare faces'
+# cheeks differ by at most 0.15 (``_cheek_colour_difference``: as shot, smiling, relit
+# copies); under 3000 K on one side and 6500 K on the other by 0.76 at least, and the skin then
+# read ITA 13.7 degrees off (median) with the undertone kept for 0.32 of people. One
+# correction cannot take out two lights, so the photo is warned about (uneven_light).
+_MIXED_LIGHT_CHROMA = 0.4
+_LINEAR_FLOOR = 1e-4  # below it an 8-bit sRGB value is 0: no ratio to read
 _MIDLINE = 168
 _MIN_SIDE_PIXELS = 30
 
@@ -149,6 +156,8 @@ class SkinSample:
     step: int = 1  # pixels are sampled on a grid of this pitch (large faces have plenty)
     # (N,) True for a kept pixel on the person's left of the face's midline, or None
     left_side: np.ndarray | None = None
+    # How far apart the two cheeks' colours are (``_cheek_colour_difference``)
+    cheek_colour_difference: float = 0.0
 
 
 def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
@@ -165,6 +174,10 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     rows, columns = np.nonzero(labels)
     region = labels[rows, columns].astype(np.int64) - 1
     pixels = rgb[rows * step + (y0 + step // 2), columns * step + (x0 + step // 2)]
+    landmarks = face.landmarks[:, :2]
+    across = landmarks[_LEFT_IRIS] - landmarks[_RIGHT_IRIS]
+    positions = np.stack([columns, rows], axis=1) * step + (x0, y0) + step // 2
+    left_side = (positions - landmarks[_MIDLINE]) @ across > 0
     keep = brightest_channel(pixels) < CLIPPED_8BIT
     if cheeks_covered(rgb, face, pixels, region):
         raise AnalysisError("no_face", _COVERED_MESSAGE)
@@ -183,17 +196,17 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     ].astype(bool)
     kept_region = region[keep]
     counts = np.bincount(kept_region, minlength=len(REGIONS))
-    landmarks = face.landmarks[:, :2]
-    across = landmarks[_LEFT_IRIS] - landmarks[_RIGHT_IRIS]
-    positions = np.stack([columns[keep], rows[keep]], axis=1) * step + (x0, y0) + step // 2
-    left_side = (positions - landmarks[_MIDLINE]) @ across > 0
     return SkinSample(
         linear_rgb=select_rows(linear, keep),
         mask=mask,
         region_counts={name: int(counts[i]) for i, name in enumerate(REGIONS)},
         regions=kept_region,
         step=step,
-        left_side=left_side,
+        left_side=left_side[keep],
+        cheek_colour_difference=_cheek_colour_difference(
+            select_rows(pixels, region == REGIONS.index("cheeks")),
+            left_side[region == REGIONS.index("cheeks")],
+        ),
     )
 
 
@@ -284,7 +297,8 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
     The median is taken per CIELAB channel, as the reference's is: L* is the cube root of
     luminance, so on a shaded cheek its median is not that of linear RGB, and taking it the
     reference's way brings the median ITA error on the London set from 3.75 to 3.40 degrees
-    (held-out people 3.80 to 3.54; bench/skin_sampling_agreement.py).
+    (held-out people 3.80 to 3.54; bench/skin_sampling_agreement.py). A cheek in the shade of
+    light from one side counts less, or not at all (SIDE_LIT_ASYMMETRY).
     """
     if len(sample.linear_rgb) == 0:
         raise AnalysisError("no_face", _NO_SKIN_MESSAGE)
@@ -542,15 +556,51 @@ def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
 def cheek_asymmetry(sample: SkinSample) -> float:
     """How much brighter the person's left cheek is than the right: the log of the ratio of
     their kept pixels' median luminance; 0.0 when a cheek has too few pixels to tell."""
+    sides = _cheek_sides(sample)
+    if sides is None:
+        return 0.0
+    left, right = (max(median(side @ LUMA), _LINEAR_FLOOR) for side in sides)
+    return float(np.log(left / right))
+
+
+def cheeks_lit_unevenly(sample: SkinSample) -> bool:
+    """Whether one cheek is in shade (``cheek_asymmetry`` past ``SIDE_LIT_ASYMMETRY``) or lit
+    by a light of another colour than the other (past ``_MIXED_LIGHT_CHROMA``)."""
+    return bool(
+        abs(cheek_asymmetry(sample)) > SIDE_LIT_ASYMMETRY[1]
+        or sample.cheek_colour_difference > _MIXED_LIGHT_CHROMA
+    )
+
+
+def _cheek_colour_difference(cheeks8: np.ndarray, left_side: np.ndarray) -> float:
+    """The distance between the two cheeks' median (log R/G, log B/G), over their pixels that
+    are neither clipped nor near black; 0.0 when a cheek has too few.
+
+    Read before the sampler keeps the pixels near the face's own chromaticity, which under two
+    lights would keep one cheek and drop the other.
+    """
+    brightest = brightest_channel(cheeks8)
+    usable = (brightest > _NEAR_BLACK_8BIT) & (brightest < CLIPPED_8BIT)
+    colours = []
+    for side in (left_side, ~left_side):
+        logs = _SRGB8_TO_LOG[select_rows(cheeks8, usable & side)]
+        if len(logs) < _MIN_SIDE_PIXELS:
+            return 0.0
+        colours.append(median(logs[:, [0, 2]] - logs[:, 1:2], axis=0))
+    return float(np.hypot(*(colours[0] - colours[1])))
+
+
+def _cheek_sides(sample: SkinSample) -> tuple[np.ndarray, np.ndarray] | None:
+    """The kept linear RGB of the person's left cheek and of the right; None when either has
+    too few pixels or the sides are unknown."""
     if sample.left_side is None:
-        return 0.0
+        return None
     cheeks = sample.regions == REGIONS.index("cheeks")
-    luminance = sample.linear_rgb @ LUMA
-    left = luminance[cheeks & sample.left_side]
-    right = luminance[cheeks & ~sample.left_side]
+    left = select_rows(sample.linear_rgb, cheeks & sample.left_side)
+    right = select_rows(sample.linear_rgb, cheeks & ~sample.left_side)
     if min(len(left), len(right)) < _MIN_SIDE_PIXELS:
-        return 0.0
-    return float(np.log(median(left) / median(right)))
+        return None
+    return left, right
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:

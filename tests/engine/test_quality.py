@@ -131,10 +131,8 @@ def test_it_warns_about_a_face_the_frame_cuts(portrait):
 def test_it_warns_about_a_face_lit_from_one_side(portrait):
     rgb, face = portrait
 
-    even, _ = assess_quality(rgb, face, faces_count=1, cheek_asymmetry=0.1, **NEUTRAL_LIGHT)
-    one_side, score = assess_quality(
-        rgb, face, faces_count=1, cheek_asymmetry=-0.5, **NEUTRAL_LIGHT
-    )
+    even, _ = assess_quality(rgb, face, faces_count=1, **NEUTRAL_LIGHT)
+    one_side, score = assess_quality(rgb, face, faces_count=1, lit_unevenly=True, **NEUTRAL_LIGHT)
 
     assert even == []
     assert one_side == ["uneven_light"]

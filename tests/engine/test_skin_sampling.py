@@ -12,6 +12,7 @@ from chromamatch.skin_sampling import (
     REGIONS,
     SkinSample,
     cheek_asymmetry,
+    cheeks_lit_unevenly,
     eyes_seen,
     sample_skin,
     sclera_linear_rgb,
@@ -222,3 +223,17 @@ def test_it_reads_a_face_lit_from_one_side_on_its_lit_cheek(shared_faces):
     both = linear_rgb_to_lab(np.median(side_lit.linear_rgb[side_lit.regions == 0], axis=0))
     lit_only = linear_rgb_to_lab(skin_linear_rgb(side_lit))
     assert lit_only[0] > both[0] + 2  # the shaded cheek no longer pulls the skin darker
+
+
+def test_it_tells_cheeks_lit_by_two_lights_of_different_colours(shared_faces):
+    rgb, face = dataset_face(shared_faces, "045_03.jpg")
+    left, right = face.landmarks[:, 0].min(), face.landmarks[:, 0].max()
+    across = np.clip((np.arange(rgb.shape[1]) - left) / (right - left), 0, 1)[None, :, None]
+    lamp, window = (blackbody_gains(k) / (blackbody_gains(k) @ LUMA) for k in (3000, 6500))
+    linear = srgb8_to_linear(rgb)
+    mixed = linear_to_srgb8(linear * (lamp * (1 - across) + window * across))
+    lamp_only = linear_to_srgb8(linear * lamp)
+
+    assert not cheeks_lit_unevenly(sample_skin(rgb, face))
+    assert not cheeks_lit_unevenly(sample_skin(lamp_only, find_faces(lamp_only).face))
+    assert cheeks_lit_unevenly(sample_skin(mixed, find_faces(mixed).face))
