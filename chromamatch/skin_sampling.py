@@ -161,7 +161,8 @@ class SkinSample:
 
 
 def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
-    """The bare-skin pixels of ``face`` in ``rgb`` (H x W x 3 uint8)."""
+    """The bare-skin pixels of ``face`` in ``rgb`` (H x W x 3 uint8); ``AnalysisError``
+    (``no_face``, saying what to do) when the cheeks are covered (``cheeks_covered``)."""
     height, width = rgb.shape[:2]
     step = max(1, round(_ipd(face) / _SAMPLES_PER_IPD))
     x0, y0, x1, y1 = _padded_box(face, width, height)
