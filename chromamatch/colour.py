@@ -24,6 +24,11 @@ D65_XYZ = _RGB_TO_XYZ @ np.ones(3)  # (0.95047, 1.0, 1.08883)
 # and JPEG ringing leaves saturated areas a few codes below 255. Every part of the engine that
 # leaves clipped pixels out (skin, eyes, hair, lighting cues, quality) uses this one level.
 CLIPPED_8BIT = 250
+# 8-bit values whose brightest channel is at or below this are a few codes of dark shadow: the
+# ratios between their channels are what JPEG rounding made of them, not a colour.
+NEAR_BLACK_8BIT = 24
+# Linear values are floored here before their logarithm: below it an 8-bit sRGB value is 0.
+LINEAR_FLOOR = 1e-4
 
 _EPSILON = 216 / 24389
 _KAPPA = 24389 / 27

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from chromamatch.colour import CLIPPED_8BIT, LUMA, lab_to_hex, linear_rgb_to_lab
+from chromamatch.colour import CLIPPED_8BIT, LINEAR_FLOOR, LUMA, lab_to_hex, linear_rgb_to_lab
 from chromamatch.eye_colour import correct_feature_rgb
 from chromamatch.face_landmarks import Face
 from chromamatch.face_shape import HAIRLINE_STRETCH
@@ -75,8 +75,7 @@ MIN_HAIR_SHARE = 0.10
 _BODY_PERCENTILES = (10, 50)
 
 _LUMA32 = LUMA.astype(np.float32)  # the hair region is float32 and stays so
-_FLOOR = 1e-4
-_SRGB8_TO_LOG = np.log(np.maximum(srgb8_to_linear(np.arange(256, dtype=np.uint8)), _FLOOR))
+_SRGB8_TO_LOG = np.log(np.maximum(srgb8_to_linear(np.arange(256, dtype=np.uint8)), LINEAR_FLOOR))
 
 
 @dataclass(frozen=True)
@@ -210,7 +209,7 @@ def hair_linear_rgb(
     unclipped = work.max(axis=-1) < CLIPPED_8BIT
     linear = srgb8_to_linear(work)
     luminance = linear @ _LUMA32
-    log_luminance = np.log(np.maximum(luminance, _FLOOR))
+    log_luminance = np.log(np.maximum(luminance, LINEAR_FLOOR))
     detail = np.abs(log_luminance - cv2.GaussianBlur(log_luminance, (0, 0), 1.5))
     texture = cv2.blur(detail, (5, 5))
 
@@ -231,7 +230,10 @@ def hair_linear_rgb(
         near = np.hypot(*(chroma - backdrop_chroma).T) < _BACKDROP_CHROMA
         hair &= ~(
             near
-            & (np.abs(np.log(np.maximum(bright, _FLOOR)) - backdrop_log) < _BACKDROP_LOG_LUMINANCE)
+            & (
+                np.abs(np.log(np.maximum(bright, LINEAR_FLOOR)) - backdrop_log)
+                < _BACKDROP_LOG_LUMINANCE
+            )
         )
     x, y = outline.T
     face_area = 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1))) / step**2
@@ -298,8 +300,8 @@ def _skin_like(
     chroma: np.ndarray, luminance: np.ndarray, skin_rgb: np.ndarray, gains: np.ndarray
 ) -> np.ndarray:
     """Pixels on the line from the skin's log-chromaticity to the light's, as bright as skin."""
-    skin_log = np.log(np.maximum(np.asarray(skin_rgb, dtype=np.float64), _FLOOR))
-    light_log = np.log(np.maximum(np.asarray(gains, dtype=np.float64), _FLOOR))
+    skin_log = np.log(np.maximum(np.asarray(skin_rgb, dtype=np.float64), LINEAR_FLOOR))
+    light_log = np.log(np.maximum(np.asarray(gains, dtype=np.float64), LINEAR_FLOOR))
     skin_point = np.array([skin_log[0] - skin_log[1], skin_log[2] - skin_log[1]])
     light_point = np.array([light_log[0] - light_log[1], light_log[2] - light_log[1]])
     line = light_point - skin_point

@@ -17,7 +17,7 @@ import numpy as np
 import simplejpeg
 from PIL import Image, ImageCms
 
-from chromamatch.colour import CLIPPED_8BIT
+from chromamatch.colour import CLIPPED_8BIT, NEAR_BLACK_8BIT
 from chromamatch.errors import AnalysisError
 
 MAX_BYTES = 30_000_000
@@ -86,9 +86,8 @@ _MIN_FACE_CHROMA_SPREAD = 0.007
 _TONE_BINS = 64
 _MIN_TONE_BIN_PIXELS = 10
 _TONE_SAMPLES_ACROSS = 50
-# Pixels whose brightest channel lies within these 8-bit levels: darker ones are a few codes
-# whose ratios JPEG rounding decides, brighter ones may have clipped.
-_TONE_LEVELS = (24, CLIPPED_8BIT)
+# Pixels whose brightest channel lies within these 8-bit levels: neither near black nor clipped.
+_TONE_LEVELS = (NEAR_BLACK_8BIT, CLIPPED_8BIT)
 _ONE_TINT_MESSAGE = (
     "The colours of this photo come from a filter or a one-colour light (sepia, faded or tinted "
     "black and white), so it carries no skin colour. Send it without the filter, taken in "

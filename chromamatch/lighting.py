@@ -28,6 +28,7 @@ import numpy as np
 from chromamatch import engine_data
 from chromamatch.colour import (
     CLIPPED_8BIT,
+    LINEAR_FLOOR,
     LUMA,
     linear_rgb_to_lab,
     log_chromaticity_to_cct,
@@ -41,9 +42,8 @@ from chromamatch.small_arrays import brightest_channel, median, select_rows
 MODEL_PATH = engine_data.DATA_DIR / engine_data.LIGHTING_MODEL_FILE
 METHODS = ("learned", "rule")
 
-_FLOOR = 1e-4  # linear floor before logs: below it an 8-bit sRGB value is 0
 # log of each 8-bit value's linear light, floored: logs of 8-bit pixels by table look-up.
-_LOG_LINEAR8 = np.log(np.maximum(srgb8_to_linear(np.arange(256)).astype(np.float64), _FLOOR))
+_LOG_LINEAR8 = np.log(np.maximum(srgb8_to_linear(np.arange(256)).astype(np.float64), LINEAR_FLOOR))
 # Pixels sampled from the region around the face for the scene cues. Half the 8000 read before
 # costs 0.5 ms less; the estimator was retrained on them (figures in the model card).
 _SCENE_PIXELS = 4000
@@ -292,7 +292,7 @@ def grey_surface_colours(rgb: np.ndarray, face: Face) -> np.ndarray:
             if np.isfinite(colours[row]).all():
                 break
             values8 = _interpolated_quantiles(counts, share)
-            logs = np.log(np.maximum(srgb_to_linear(values8 / 255.0), _FLOOR))
+            logs = np.log(np.maximum(srgb_to_linear(values8 / 255.0), LINEAR_FLOOR))
             # A white top under a warm lamp clips in red first: its blue against green still
             # tells the light, and is kept.
             for column, channel in enumerate((0, 2)):
@@ -444,7 +444,7 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         # jump when a face a few pixels larger is sampled at a coarser pitch.
         "skin_kept_share": len(skin.linear_rgb) * skin.step**2 / face_area,
         "skin_spread": (
-            float(np.diff(np.log(np.maximum(_quantiles(skin_y, (0.1, 0.9)), _FLOOR)))[0])
+            float(np.diff(np.log(np.maximum(_quantiles(skin_y, (0.1, 0.9)), LINEAR_FLOOR)))[0])
             if len(skin_y)
             else 0.0
         ),
@@ -512,7 +512,7 @@ def _channel_quantiles(cumulative: np.ndarray, shares: tuple[float, ...]) -> np.
     from ``_channel_cumulative_counts``."""
     total = int(cumulative[0, -1])
     if total == 0:
-        return np.full(3 * len(shares), np.log(_FLOOR))
+        return np.full(3 * len(shares), np.log(LINEAR_FLOOR))
     ranks = [min(total - 1, int(share * total)) for share in shares]
     values = np.array([np.searchsorted(counts, ranks, side="right") for counts in cumulative]).T
     return _LOG_LINEAR8[values].reshape(-1)
@@ -547,7 +547,7 @@ def _quantiles(values: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
 
 def _log_colours(linear: list[np.ndarray]) -> np.ndarray:
     """log R/G, log B/G, log Y of each colour in turn (all of them in one pass)."""
-    rgb = np.maximum(np.array(linear, dtype=np.float64), _FLOOR)
+    rgb = np.maximum(np.array(linear, dtype=np.float64), LINEAR_FLOOR)
     red, green, blue = rgb.T
     return np.array([np.log(red / green), np.log(blue / green), np.log(_luminance(rgb))]).T.ravel()
 

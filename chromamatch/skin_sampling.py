@@ -22,7 +22,9 @@ import numpy as np
 
 from chromamatch.colour import (
     CLIPPED_8BIT,
+    LINEAR_FLOOR,
     LUMA,
+    NEAR_BLACK_8BIT,
     lab_to_linear_rgb,
     linear_rgb_to_lab,
     srgb_to_linear,
@@ -117,7 +119,6 @@ _LIPS_LIKE_CHEEKS = 0.1
 _UNLIKE_CHROMA = 0.9  # log units of R/G and B/G: bare regions of one face differ by up to 0.47
 _UNLIKE_LOG_LUMINANCE = 1.5  # a factor of 4.5: a shaded cheek against a shiny forehead is 2.5
 _MAX_CLIPPED_FOR_COMPARING = 0.08
-_NEAR_BLACK_8BIT = 24
 _MIN_REGION_PIXELS = 20
 _REGION_COLOUR_SAMPLES = 300
 # Light from one side (a window beside the person) leaves one cheek darker. The lighting
@@ -134,7 +135,6 @@ SIDE_LIT_ASYMMETRY = (0.2, 0.35)
 # read ITA 13.7 degrees off (median) with the undertone kept for 0.32 of people. One
 # correction cannot take out two lights, so the photo is warned about (uneven_light).
 _MIXED_LIGHT_CHROMA = 0.4
-_LINEAR_FLOOR = 1e-4  # below it an 8-bit sRGB value is 0: no ratio to read
 _MIDLINE = 168
 _MIN_SIDE_PIXELS = 30
 
@@ -250,8 +250,7 @@ def _region_colour(pixels8: np.ndarray) -> np.ndarray | None:
     # Medians of a few hundred pixels sit within 0.01 of all of them' (in log units), far inside
     # the lines they are compared with, at a fraction of the cost.
     pixels8 = pixels8[:: max(1, len(pixels8) // _REGION_COLOUR_SAMPLES)]
-    brightest = brightest_channel(pixels8)
-    pixels8 = select_rows(pixels8, (brightest > _NEAR_BLACK_8BIT) & (brightest < CLIPPED_8BIT))
+    pixels8 = select_rows(pixels8, _readable(pixels8))
     if len(pixels8) < _MIN_REGION_PIXELS:
         return None
     logs = _SRGB8_TO_LOG[pixels8]
@@ -262,6 +261,12 @@ def _region_colour(pixels8: np.ndarray) -> np.ndarray | None:
             np.log(median(_SRGB8_TO_LINEAR[pixels8] @ LUMA)),
         ]
     )
+
+
+def _readable(pixels8: np.ndarray) -> np.ndarray:
+    """Which uint8 pixels are neither near black nor clipped: their channel ratios are a colour."""
+    brightest = brightest_channel(pixels8)
+    return (brightest > NEAR_BLACK_8BIT) & (brightest < CLIPPED_8BIT)
 
 
 def _colour_distance(first: np.ndarray, second: np.ndarray) -> float:
@@ -560,7 +565,7 @@ def cheek_asymmetry(sample: SkinSample) -> float:
     sides = _cheek_sides(sample)
     if sides is None:
         return 0.0
-    left, right = (max(median(side @ LUMA), _LINEAR_FLOOR) for side in sides)
+    left, right = (max(median(side @ LUMA), LINEAR_FLOOR) for side in sides)
     return float(np.log(left / right))
 
 
@@ -580,8 +585,7 @@ def _cheek_colour_difference(cheeks8: np.ndarray, left_side: np.ndarray) -> floa
     Read before the sampler keeps the pixels near the face's own chromaticity, which under two
     lights would keep one cheek and drop the other.
     """
-    brightest = brightest_channel(cheeks8)
-    usable = (brightest > _NEAR_BLACK_8BIT) & (brightest < CLIPPED_8BIT)
+    usable = _readable(cheeks8)
     colours = []
     for side in (left_side, ~left_side):
         logs = _SRGB8_TO_LOG[select_rows(cheeks8, usable & side)]
