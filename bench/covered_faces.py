@@ -14,18 +14,21 @@ Written to docs/covered_faces.md.
 """
 
 import argparse
-import io
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch.analysis import measure  # noqa: E402
-from chromamatch.cover_ups import with_beard, with_mask, with_sunglasses  # noqa: E402
+from chromamatch.cover_ups import (  # noqa: E402
+    measured_photo,
+    with_beard,
+    with_mask,
+    with_sunglasses,
+)
 from chromamatch.errors import AnalysisError  # noqa: E402
 from chromamatch.evaluation import relit_uploads  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
@@ -85,10 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     glasses: dict[str, list] = {name: [] for name in LENSES}
     covers: dict[str, list] = {name: [] for name in [*MASKS, "striped", "full beard"]}
     for photo in neutral:
-        measured = measure(photo.data)
+        measured, picture, landmarks = measured_photo(photo.data)
         base = measured.result
-        picture = np.asarray(Image.open(io.BytesIO(photo.data)).convert("RGB"))
-        landmarks = measured.face.landmarks / (measured.rgb.shape[1] / picture.shape[1])
         for name, lens in LENSES.items():
             glasses[name].append(
                 (base, answer(encode_jpeg(with_sunglasses(picture, landmarks, lens), quality=92)))

@@ -18,19 +18,18 @@ brightness, blended across the face the same way; one correction cannot take out
 """
 
 import argparse
-import io
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch import skin_sampling  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.colour import LUMA, blackbody_gains  # noqa: E402
+from chromamatch.cover_ups import measured_photo  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.relight import linear_to_srgb8, srgb8_to_linear  # noqa: E402
@@ -44,10 +43,8 @@ BOTH_CHEEKS = (10.0, 11.0)  # an asymmetry no face reaches: both cheeks always c
 
 def lit_copies(data: bytes) -> tuple[dict, dict[str, bytes]]:
     """The engine's result on the photo as shot, and its copies lit from one side."""
-    measured = measure(data)
-    picture = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    measured, picture, landmarks = measured_photo(data)
     linear = srgb8_to_linear(picture)
-    landmarks = measured.face.landmarks / (measured.rgb.shape[1] / picture.shape[1])
     width = float(np.ptp(landmarks[:, 0]))
     across = (np.arange(picture.shape[1]) - (landmarks[168, 0] - width / 2)) / width
     across = np.clip(across, 0.0, 1.0)[None, :, None]

@@ -3,8 +3,13 @@ beard. The engine must not read a lens as an iris nor a mask as skin; the tests 
 ``bench/covered_faces.py`` draw these on the development photos to check it.
 """
 
+import io
+
 import cv2
 import numpy as np
+from PIL import Image
+
+from chromamatch.analysis import Measurement, measure
 
 # FaceMesh landmarks the cover-ups below are drawn on: each eye's corners and lids, the lower
 # face from cheekbone to cheekbone by the jaw up to the middle of the nose, and the outer lips.
@@ -14,6 +19,15 @@ _LOWER_FACE = (
     *(377, 400, 378, 379, 365, 397, 288, 361, 323, 454, 195),
 )
 _OUTER_LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39)
+
+
+def measured_photo(data: bytes) -> tuple[Measurement, np.ndarray, np.ndarray]:
+    """The engine's measurement of a photo, the photo decoded at full size (RGB) to draw on, and
+    its face's landmarks in that picture's pixels (the photo upright as stored)."""
+    measured = measure(data)
+    picture = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    landmarks = measured.face.landmarks / (measured.rgb.shape[1] / picture.shape[1])
+    return measured, picture, landmarks
 
 
 def with_sunglasses(rgb: np.ndarray, landmarks: np.ndarray, lens=(20, 22, 25)) -> np.ndarray:

@@ -1,17 +1,12 @@
 """Reading, listing, deleting analyses, their drape and colour checks; owners only."""
 
-import io
-
-import numpy as np
 import pytest
 from django.core.files.storage import default_storage
-from PIL import Image
 
 from accounts import services as account_services
 from analysis import services
 from analysis.models import Analysis, Selfie
-from chromamatch.analysis import measure
-from chromamatch.cover_ups import with_mask
+from chromamatch.cover_ups import measured_photo, with_mask
 from chromamatch.image_loading import encode_jpeg
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from tests.factories import UserFactory
@@ -108,10 +103,7 @@ def test_drape_png_of_a_failed_analysis_is_a_clear_404(auth_client, user):
 
 
 def test_a_selfie_in_a_face_mask_fails_saying_what_to_do(auth_client, user, shared_faces):
-    data = development_photo(shared_faces)
-    measured = measure(data)
-    picture = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
-    landmarks = measured.face.landmarks / (measured.rgb.shape[1] / picture.shape[1])
+    _, picture, landmarks = measured_photo(development_photo(shared_faces))
     masked = _analysed(user, encode_jpeg(with_mask(picture, landmarks), quality=92))
 
     error = auth_client.get(f"/api/analyses/{masked.pk}").json()["error"]

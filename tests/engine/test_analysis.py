@@ -10,7 +10,7 @@ from PIL import Image
 from chromamatch import relight, tone
 from chromamatch.analysis import WANTED_FACE_WIDTH_PX, analyze, locate_face, measure
 from chromamatch.bad_inputs import bad_inputs
-from chromamatch.cover_ups import with_mask, with_sunglasses
+from chromamatch.cover_ups import measured_photo, with_mask, with_sunglasses
 from chromamatch.evaluation import no_face_pictures
 from chromamatch.faces_manifest import read_manifest
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE, encode_jpeg
@@ -72,13 +72,8 @@ def test_a_photo_toned_in_one_colour_is_refused_and_the_photo_is_not(photos, col
 def test_behind_dark_glasses_the_eyes_are_left_out_and_the_skin_still_read(photos):
     moved = []
     for name in ("001_03.jpg", "002_03.jpg", "005_03.jpg", "007_03.jpg", "009_03.jpg"):
-        data = photos[f"images/{name}"].data
-        bare = measure(data)
-        scale = bare.rgb.shape[1] / Image.open(io.BytesIO(data)).width
-        photo = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
-        covered = analyze(
-            encode_jpeg(with_sunglasses(photo, bare.face.landmarks / scale), quality=92)
-        )
+        bare, photo, landmarks = measured_photo(photos[f"images/{name}"].data)
+        covered = analyze(encode_jpeg(with_sunglasses(photo, landmarks), quality=92))
 
         assert covered["eyes"] is None
         assert "eyes_not_visible" in covered["quality"]["warnings"]
@@ -89,12 +84,9 @@ def test_behind_dark_glasses_the_eyes_are_left_out_and_the_skin_still_read(photo
 
 
 def test_a_face_in_a_mask_is_refused_with_what_to_do(photos):
-    data = photos["images/001_03.jpg"].data
-    bare = measure(data)
-    scale = bare.rgb.shape[1] / Image.open(io.BytesIO(data)).width
-    photo = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    _, photo, landmarks = measured_photo(photos["images/001_03.jpg"].data)
 
-    answer = analyze(encode_jpeg(with_mask(photo, bare.face.landmarks / scale), quality=92))
+    answer = analyze(encode_jpeg(with_mask(photo, landmarks), quality=92))
 
     assert answer["error"]["code"] == "no_face"
     assert "mask" in answer["error"]["message"]
