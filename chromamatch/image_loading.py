@@ -51,8 +51,8 @@ _END_MARKER = b"\xff\xd9"
 # The one warning about whole pixels left once the metadata is out: zero bytes between the last
 # scan and the end marker, which some encoders write. Any other bytes there are what is left
 # when damage threw the decoder out of step: one byte of a development photo's scan changed at
-# random gave this warning in 180 of 780 trials, never with zeros, and read ITA 4.2 degrees
-# off (median; p90 81; bench/damaged_jpegs.py). Before any other marker (a restart marker, the
+# random gave this warning in 180 of 780 trials, never with zeros, and read ITA 4.1 degrees
+# off (median; p90 80; bench/damaged_jpegs.py). Before any other marker (a restart marker, the
 # next scan of a progressive JPEG) such bytes mean scan data was lost as well.
 _PADDING_BEFORE_END = re.compile(r"(\d+) extraneous bytes before marker 0xd9")
 # The metadata, then the padding: a photo with both is decoded three times.
