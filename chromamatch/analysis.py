@@ -102,7 +102,7 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
     hair = hair_colour(rgb, face, lighting, skin_rgb=skin_rgb)
     if hair is None:
         warnings.append(HAIR_NOT_VISIBLE)
-    shape = face_shape(face)
+    shape = face_shape(face, rgb)
     colouring = Colouring(
         skin_lab=skin_lab,
         undertone=undertone.label,

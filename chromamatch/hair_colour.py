@@ -37,6 +37,7 @@ from chromamatch.lighting import LightingEstimate
 from chromamatch.relight import person_mask as segment_person
 from chromamatch.relight import srgb8_to_linear
 from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
+from chromamatch.small_arrays import brightest_channel, median, select_rows
 
 LABELS = ("black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white")
 
@@ -121,7 +122,9 @@ def hair_colour(
     ranked = np.concatenate([luminance, np.full(min(clipped, len(luminance)), np.inf)])
     low, high = (ranked[int(p / 100 * (len(ranked) - 1))] for p in _BODY_PERCENTILES)
     luminance = pixels @ _LUMA32
-    body = pixels[(luminance >= low) & (luminance <= high)].mean(axis=0, dtype=np.float64)
+    body = select_rows(pixels, (luminance >= low) & (luminance <= high)).mean(
+        axis=0, dtype=np.float64
+    )
     lab = linear_rgb_to_lab(correct_feature_rgb(body, lighting))
     label, margin = hair_label(lab)
     seen = min(1.0, share / (3 * MIN_HAIR_SHARE))
@@ -193,7 +196,7 @@ def hair_linear_rgb(
     step = max(1, round(cheek_width / _WORK_FACE_WIDTH_PX))
     size = (int(x1 - x0) // step, int(y1 - y0) // step)
     if min(size) < 2:
-        return np.empty((0, 3), np.float32), 0.0
+        return np.empty((0, 3), np.float32), 0.0, 0
     x1, y1 = x0 + size[0] * step, y0 + size[1] * step
     work = cv2.resize(rgb[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA)
     mask = _mask_at(person_mask, rgb.shape[:2], (x0, y0, x1, y1), size)
@@ -206,7 +209,7 @@ def hair_linear_rgb(
         return filled.view(bool)
 
     in_search, in_face = inside(searched), inside(outline)
-    unclipped = work.max(axis=-1) < CLIPPED_8BIT
+    unclipped = brightest_channel(work) < CLIPPED_8BIT
     linear = srgb8_to_linear(work)
     luminance = linear @ _LUMA32
     log_luminance = np.log(np.maximum(luminance, LINEAR_FLOOR))
@@ -217,16 +220,18 @@ def hair_linear_rgb(
     candidates = np.flatnonzero(
         in_search & ~in_face & person & unclipped & (texture >= _MIN_TEXTURE)
     )
-    colours = work.reshape(-1, 3)[candidates]
+    colours = np.take(work.reshape(-1, 3), candidates, axis=0)
     logs = _SRGB8_TO_LOG[colours]
     chroma = np.stack([logs[:, 0] - logs[:, 1], logs[:, 2] - logs[:, 1]], axis=-1)
     bright = luminance.reshape(-1)[candidates]
     hair = ~_skin_like(chroma, bright, skin_rgb, lighting.gains)
     backdrop = np.flatnonzero(in_search & (mask < 1 - _PERSON) & unclipped)
     if len(backdrop) >= 20:
-        backdrop_logs = _SRGB8_TO_LOG[work.reshape(-1, 3)[backdrop]]
-        backdrop_chroma = np.median(backdrop_logs - backdrop_logs[:, 1:2], axis=0)[[0, 2]]
-        backdrop_log = float(np.median(log_luminance.reshape(-1)[backdrop]))
+        backdrop_logs = _SRGB8_TO_LOG[np.take(work.reshape(-1, 3), backdrop, axis=0)]
+        backdrop_chroma = np.array(
+            [median(backdrop_logs[:, channel] - backdrop_logs[:, 1]) for channel in (0, 2)]
+        )
+        backdrop_log = float(median(np.take(log_luminance.reshape(-1), backdrop)))
         near = np.hypot(*(chroma - backdrop_chroma).T) < _BACKDROP_CHROMA
         hair &= ~(
             near

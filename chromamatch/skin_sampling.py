@@ -93,11 +93,13 @@ _SAMPLES_PER_IPD = 50
 _MIN_CHEEK_PIXELS = 150
 # Weight of a non-cheek pixel in that fallback summary (the reference is measured on cheeks).
 _OTHER_REGION_WEIGHT = 0.25
-# The regions of the steady skin reading, and the fewest pixels each needs to count (the
-# development portraits keep 200-1400 forehead and 30-220 nose-bridge pixels, a fringe or
-# glasses none).
+# The regions of the steady skin reading, and how many pixels each needs to count: from
+# nothing at the first number to fully at the second, so that a region hovering at the edge
+# does not move the reading by a jump. The development portraits keep 200-1400 forehead and
+# 0-220 nose-bridge pixels (a fringe or glasses none); when the nose bridge counted fully from
+# 30 pixels, re-saving a photo that kept 30 of them dropped it and moved the reading by 3 L*.
 _STEADY_REGIONS = ("forehead", "nose_bridge")
-_MIN_STEADY_PIXELS = 30
+_STEADY_PIXELS_RAMP = (30, 90)
 
 # An open eye's white is far brighter than its iris: over the iris disc (within _IRIS_DISC of
 # its radius) the median luminance is at most 0.41 of the white's on the development photos
@@ -334,18 +336,21 @@ def steady_skin_linear_rgb(sample: SkinSample) -> np.ndarray | None:
     nose bridge's by 0.24 (bench/season_stability.py). The season reads skin hue and chroma
     here; ``skin_linear_rgb`` (the cheeks, where the references are measured) stays the
     reported skin. Each region's median per CIELAB channel, as there, then the mean of the
-    regions seen: pooling their pixels would let the share of forehead against nose, which
-    differ in hue, move the reading (0.33 instead of 0.24). None when both are hidden (a
-    fringe over the forehead and glasses over the nose).
+    regions seen (each weighted by ``_STEADY_PIXELS_RAMP``): pooling their pixels would let
+    the share of forehead against nose, which differ in hue, move the reading (0.33 instead of
+    0.24). None when both are hidden (a fringe over the forehead and glasses over the nose).
     """
-    medians = []
+    low, high = _STEADY_PIXELS_RAMP
+    medians, weights = [], []
     for region in _STEADY_REGIONS:
         pixels = sample.linear_rgb[sample.regions == REGIONS.index(region)]
-        if len(pixels) >= _MIN_STEADY_PIXELS:
+        weight = min(1.0, (len(pixels) - low) / (high - low))
+        if weight > 0:
             medians.append(np.median(linear_rgb_to_lab(pixels), axis=0))
+            weights.append(weight)
     if not medians:
         return None
-    return lab_to_linear_rgb(np.mean(medians, axis=0))
+    return lab_to_linear_rgb(np.average(medians, axis=0, weights=weights))
 
 
 def sclera_linear_rgb(rgb: np.ndarray, face: Face) -> np.ndarray:

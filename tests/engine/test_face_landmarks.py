@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, find_faces
+from chromamatch.face_landmarks import MIN_FACE_WIDTH_PX, find_faces, mirrored_landmarks
 from chromamatch.image_loading import load_image
 
 RIGHT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246]
@@ -91,3 +91,23 @@ def test_it_finds_a_small_face_and_measures_it_below_the_minimum_width(shared_fa
     x0, _, x1, _ = search.face.box
     assert 600 <= x0 < x1 <= 800
     assert x1 - x0 < MIN_FACE_WIDTH_PX
+
+
+def test_the_mirrored_fit_lies_on_the_face_in_the_mirrored_photo(shared_faces):
+    rgb = dataset_face(shared_faces, "001_03.jpg")
+    face = find_faces(rgb).face
+    mirror_image = np.ascontiguousarray(rgb[:, ::-1])
+
+    mirrored = mirrored_landmarks(rgb, face)
+
+    # The same face, found afresh in the mirrored photo: the two fits differ by model noise.
+    found = find_faces(mirror_image).face.landmarks
+    assert mirrored.shape == (478, 3)
+    assert np.median(np.linalg.norm(mirrored[:, :2] - found[:, :2], axis=1)) < 1.5
+    # In the mirrored photo the person's right eye (468) is where the left eye (473) was.
+    width = rgb.shape[1]
+    assert abs(mirrored[468, 0] - (width - face.landmarks[473, 0])) < 2.0
+    assert abs(mirrored[468, 1] - face.landmarks[473, 1]) < 2.0
+    # It is a second fit, not the first one reflected.
+    reflected = face.landmarks[:, 0].copy()
+    assert not np.allclose(np.sort(mirrored[:, 0]), np.sort(width - reflected), atol=0.05)

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 
 import cv2
@@ -116,3 +117,16 @@ def test_it_maps_hair_colours_to_labels(lab, label):
     assert found == label
     assert found in LABELS
     assert 0 <= margin <= 1
+
+
+def test_a_hair_band_outside_the_picture_gives_no_guess_rather_than_an_error(shared_faces):
+    rgb = photo(shared_faces, "005_03.jpg")
+    face = find_faces(rgb).face
+    skin = sample_skin(rgb, face)
+    lighting = estimate_lighting(rgb, face, skin)
+    # Landmarks a picture's width to the right: nothing of the band is in the picture.
+    landmarks = face.landmarks.copy()
+    landmarks[:, 0] += rgb.shape[1]
+    beyond = dataclasses.replace(face, landmarks=landmarks)
+
+    assert hair_colour(rgb, beyond, lighting, skin_rgb=skin_linear_rgb(skin)) is None

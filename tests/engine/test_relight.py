@@ -99,3 +99,20 @@ def test_it_finds_the_person_in_a_portrait(shared_faces):
     assert mask.shape == rgb.shape[:2]
     assert mask[height // 2, width // 2] > 0.9  # the face
     assert max(mask[20, 20], mask[20, width - 20]) < 0.1  # the backdrop's top corners
+
+
+def test_its_person_mask_is_mediapipes_general_selfie_segmentation(shared_faces):
+    import mediapipe as mp
+
+    rgb = np.asarray(Image.open(shared_faces / "images" / "001_03.jpg").convert("RGB"))
+    with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as solution:
+        expected = solution.process(rgb).segmentation_mask
+
+    first, again = person_mask(rgb), person_mask(rgb[::2, ::2])
+
+    np.testing.assert_array_equal(first, expected)
+    assert again.shape == (
+        rgb.shape[0] // 2 + rgb.shape[0] % 2,
+        rgb.shape[1] // 2 + rgb.shape[1] % 2,
+    )
+    assert first.dtype == np.float32 and first.flags.owndata

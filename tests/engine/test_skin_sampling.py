@@ -131,25 +131,46 @@ def test_it_summarises_the_cheeks_by_their_median_in_cielab_as_the_reference_doe
     assert not np.allclose(lab, linear_rgb_to_lab(np.median(linear[:300], axis=0)), atol=0.1)
 
 
-def test_it_reads_steady_skin_from_the_forehead_and_nose_bridge_region_by_region():
-    rng = np.random.default_rng(5)
+def _steady_sample(nose_pixels: int, seed: int = 5) -> tuple[SkinSample, list[np.ndarray]]:
+    """A sample of cheeks, forehead and a nose bridge of ``nose_pixels``, with its parts."""
+    rng = np.random.default_rng(seed)
 
     def patch(colour, count):
         return np.asarray(colour) * rng.uniform(0.8, 1.0, (count, 1))
 
     cheeks, forehead = patch([0.5, 0.25, 0.15], 300), patch([0.45, 0.3, 0.2], 500)
-    nose = patch([0.4, 0.3, 0.22], 60)
+    nose = patch([0.4, 0.3, 0.22], nose_pixels)
     linear = np.concatenate([cheeks, forehead, nose])
     regions = np.repeat(
-        [REGIONS.index(r) for r in ("cheeks", "forehead", "nose_bridge")], [300, 500, 60]
+        [REGIONS.index(r) for r in ("cheeks", "forehead", "nose_bridge")], [300, 500, nose_pixels]
     )
-    sample = SkinSample(linear, np.zeros((2, 2), bool), {}, regions)
+    return SkinSample(linear, np.zeros((2, 2), bool), {}, regions), [forehead, nose]
+
+
+def test_it_reads_steady_skin_from_the_forehead_and_nose_bridge_region_by_region():
+    sample, parts = _steady_sample(nose_pixels=120)
 
     lab = linear_rgb_to_lab(steady_skin_linear_rgb(sample))
 
     # The mean of each region's median, so a larger forehead does not outweigh the nose.
-    per_region = [np.median(linear_rgb_to_lab(part), axis=0) for part in (forehead, nose)]
+    per_region = [np.median(linear_rgb_to_lab(part), axis=0) for part in parts]
     assert lab == pytest.approx(np.mean(per_region, axis=0), abs=1e-6)
+
+
+def test_a_nose_bridge_at_the_edge_of_counting_moves_the_steady_skin_smoothly():
+    # Re-saving a photo moved one development face's nose bridge from 30 to 28 pixels; when it
+    # counted fully from 30, that moved the reading by 3 L*.
+    readings = {
+        count: linear_rgb_to_lab(steady_skin_linear_rgb(_steady_sample(count)[0]))
+        for count in (29, 31, 60, 120)
+    }
+    forehead_only, both = readings[29], readings[120]
+    assert np.abs(both - forehead_only).max() > 1.0
+    assert np.abs(readings[31] - readings[29]).max() < 0.1 * np.abs(both - forehead_only).max()
+    # Half way up the ramp, the nose bridge counts half as much as the forehead.
+    sample, parts = _steady_sample(60)
+    forehead, nose = (np.median(linear_rgb_to_lab(part), axis=0) for part in parts)
+    assert readings[60] == pytest.approx((forehead + 0.5 * nose) / 1.5, abs=1e-6)
 
 
 def test_it_has_no_steady_skin_when_forehead_and_nose_are_hidden():

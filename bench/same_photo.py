@@ -1,0 +1,108 @@
+"""Does the same photo, passed on the way people pass photos on, keep its answer?
+
+    .venv/bin/python bench/same_photo.py --data /work/shared/data/faces/london
+
+A selfie reaches the engine re-saved by an app, mirrored by a front camera, scaled down by a
+messenger or trimmed at its edges. None of that changes the person, so none of it should change
+what the engine says of them. Each neutral development photo is changed in each of those ways
+and analysed again; the table gives how far the skin ITA moves from the photo as sent, and how
+often each label changes. A change in a label here is the engine's own noise: between a
+person's neutral and smiling photos (``evaluate``'s colouring figures) the face changes as well.
+Written to docs/same_photo.md.
+"""
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from chromamatch.analysis import analyze  # noqa: E402
+from chromamatch.faces_manifest import read_manifest  # noqa: E402
+
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "same_photo.md"
+LABELS = {
+    "MST": lambda r: r["skin"]["mst"],
+    "undertone": lambda r: r["undertone"]["label"],
+    "season": lambda r: r["season"]["label"],
+    "face shape": lambda r: r["face_shape"]["label"],
+    "eye colour": lambda r: (r["eyes"] or {}).get("label"),
+    "hair colour": lambda r: (r["hair"] or {}).get("label"),
+}
+
+
+def _jpeg(picture: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def passed_on(data: bytes) -> dict[str, bytes]:
+    """The photo re-saved, mirrored, scaled down and trimmed, each as a JPEG."""
+    picture = Image.open(io.BytesIO(data)).convert("RGB")
+    width, height = picture.size
+    trim_x, trim_y = round(width * 0.03), round(height * 0.03)
+    return {
+        "re-saved at quality 95": _jpeg(picture, 95),
+        "re-saved at quality 80": _jpeg(picture, 80),
+        "mirrored": _jpeg(ImageOps.mirror(picture), 95),
+        "scaled to 85 %": _jpeg(
+            picture.resize((round(width * 0.85), round(height * 0.85)), Image.LANCZOS), 95
+        ),
+        "trimmed 3 % off the top and left": _jpeg(
+            picture.crop((trim_x, trim_y, width, height)), 95
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
+    moved: dict[str, list[float]] = {}
+    changed: dict[str, dict[str, list[bool]]] = {}
+    for photo in neutral:
+        base = analyze(photo.data)
+        for name, data in passed_on(photo.data).items():
+            result = analyze(data)
+            if not (base["ok"] and result["ok"]):
+                raise SystemExit(f"{photo.identity}, {name}: {result.get('code')}")
+            moved.setdefault(name, []).append(abs(result["skin"]["ita"] - base["skin"]["ita"]))
+            for label, read in LABELS.items():
+                changed.setdefault(name, {}).setdefault(label, []).append(
+                    read(result) != read(base)
+                )
+    rows = [
+        "| passed on | ITA moved, median | p90 | "
+        + " | ".join(f"{label} changed" for label in LABELS)
+        + " |",
+        "|---|---|---|" + "---|" * len(LABELS),
+    ]
+    for name, shifts in moved.items():
+        rows.append(
+            f"| {name} | {np.median(shifts):.2f} | {np.percentile(shifts, 90):.2f} | "
+            + " | ".join(f"{np.mean(changed[name][label]):.3f}" for label in LABELS)
+            + " |"
+        )
+    REPORT.write_text(
+        "# The same photo, passed on\n\n"
+        + __doc__.split("\n\n", 2)[2].strip()
+        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos "
+        f"({time.monotonic() - started:.0f} s): "
+        "`.venv/bin/python bench/same_photo.py --data ../shared/data/faces/london`.\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    print(REPORT.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
