@@ -6,7 +6,12 @@ outermost part is the dark limbal ring, the eyelids and lashes cover the top and
 the studio or window light leaves a glint. So the pixels read are those of the ring between
 0.4 and 0.85 iris radii, inside the eyelid contour, unclipped, neither far darker (pupil edge,
 lash shadow) nor far brighter (glint) than the ring's own median. The iris's colour is in its
-brighter half: the darker half is crypts and the shadow of the upper lid, grey in any eye.
+brighter half: the darker half is crypts and the shadow of the upper lid, grey in any eye. The
+colour is that half's mean: at the analysis size an iris ring holds a few dozen pixels, and
+each channel's own median picks other pixels, so the chroma of per-channel medians moved with
+a re-saved, mirrored or rescaled copy of the photo by 0.10 of its spread between people
+(median, bench/same_photo.py), the mean's by 0.04, and the label changed on 7.4 % of such
+copies against 3.1 %.
 Both eyes are pooled, the light of the photo is divided out (its own colour and exposure:
 ``correct_feature_rgb``), and the label is read from the CIELAB lightness, chroma and hue.
 
@@ -80,13 +85,13 @@ def eye_colour(rgb: np.ndarray, face: Face, lighting: LightingEstimate) -> EyeCo
     pooled = np.concatenate(eyes) if eyes else np.empty((0, 3))
     if len(pooled) < _MIN_PIXELS:
         return None
-    lab = linear_rgb_to_lab(correct_feature_rgb(_brighter_half_median(pooled), lighting))
+    lab = linear_rgb_to_lab(correct_feature_rgb(_brighter_half_mean(pooled), lighting))
     label, margin = eye_label(lab)
     # Two eyes that disagree (one in shadow, a misplaced rim) make the colour less certain;
     # so does a ring of few pixels and a colour close to the edge of its label.
     if len(eyes) == 2:
         left, right = (
-            linear_rgb_to_lab(correct_feature_rgb(_brighter_half_median(e), lighting)) for e in eyes
+            linear_rgb_to_lab(correct_feature_rgb(_brighter_half_mean(e), lighting)) for e in eyes
         )
         agreement = float(np.exp(-np.linalg.norm(left - right) / 8.0))
     else:
@@ -181,6 +186,6 @@ def iris_linear_rgb(rgb: np.ndarray, face: Face) -> list[np.ndarray]:
     return found
 
 
-def _brighter_half_median(linear: np.ndarray) -> np.ndarray:
+def _brighter_half_mean(linear: np.ndarray) -> np.ndarray:
     luminance = linear @ LUMA
-    return np.median(linear[luminance >= np.median(luminance)], axis=0)
+    return linear[luminance >= np.median(luminance)].mean(axis=0)

@@ -45,8 +45,8 @@ SKIN_LIGHTNESS = (65.2, 12.2)  # L* of the cheeks (part 1's skin)
 # tone.undertone() deviations (in standard deviations of the reference skins) of the steady
 # skin, forehead and nose bridge (skin_sampling.steady_skin_linear_rgb), and of the cheeks,
 # which stand in when the forehead and nose are hidden.
-STEADY_HUE_DEVIATION = (0.05, 0.96)
-STEADY_CHROMA_DEVIATION = (-0.29, 0.92)
+STEADY_HUE_DEVIATION = (0.043, 0.985)
+STEADY_CHROMA_DEVIATION = (-0.294, 0.944)
 SKIN_HUE_DEVIATION = (-0.04, 1.01)
 SKIN_CHROMA_DEVIATION = (-0.22, 0.93)
 HAIR_LIGHTNESS = (16.4, 9.5)  # L*
@@ -54,14 +54,14 @@ HAIR_LIGHTNESS = (16.4, 9.5)  # L*
 # golden and red hair are warm, ash and black-brown are not.
 HAIR_WARMTH_FIT = (0.38, -1.88)  # expected a* + b* = slope * L* + intercept
 HAIR_WARMTH = (0.1, 2.24)
-EYE_LIGHTNESS = (27.3, 9.7)  # L*
-EYE_CHROMA = (4.66, 2.93)  # C*ab
-EYE_WARMTH = (2.44, 4.18)  # b*: amber, hazel and brown irises yellow, blue and grey ones blue
+EYE_LIGHTNESS = (27.9, 9.72)  # L*
+EYE_CHROMA = (4.47, 2.88)  # C*ab
+EYE_WARMTH = (2.53, 4.09)  # b*: amber, hazel and brown irises yellow, blue and grey ones blue
 # Contrast is the darkness of hair and eyes relative to the skin, (L_skin - L_feature) /
 # L_skin, so that dark skin with black hair is not read as low contrast only because both are
 # dark.
 HAIR_CONTRAST = (0.73, 0.165)
-EYE_CONTRAST = (0.568, 0.125)
+EYE_CONTRAST = (0.563, 0.126)
 
 # How much each measurement counts on its axis: more for the measurements that repeat best
 # between a person's neutral and smiling photos and under other lights. Per photo, as a share
