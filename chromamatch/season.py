@@ -65,10 +65,10 @@ EYE_CONTRAST = (0.563, 0.126)
 
 # How much each measurement counts on its axis: more for the measurements that repeat best
 # between a person's neutral and smiling photos and under other lights. Per photo, as a share
-# of the spread between people (bench/season_stability.py): hair lightness 0.08 and contrast
-# 0.10, skin lightness 0.13, steady skin chroma 0.18, eye lightness, chroma and contrast
-# 0.2-0.25, and for warmth eyes 0.19 (0.26 relit), steady skin hue 0.26 (0.47 relit) and hair
-# 0.12 (0.76 relit: dark hair's colour barely survives a strong cast).
+# of the spread between people (``bench/season_stability.py report``, 2026-11-28): hair
+# lightness and contrast 0.08, skin lightness 0.13, steady skin chroma 0.17, eye chroma 0.19,
+# lightness 0.23 and contrast 0.25, and for warmth eyes 0.16 (0.15 relit), steady skin hue 0.29
+# (0.44 relit) and hair 0.11 (0.29 relit: dark hair's colour barely survives a strong cast).
 TEMPERATURE_WEIGHTS = {"skin_hue": 0.4, "hair_warmth": 0.2, "eye_warmth": 0.4}
 VALUE_WEIGHTS = {"skin_lightness": 0.6, "hair_lightness": 0.3, "eye_lightness": 0.1}
 # Hair is left out of chroma: in hair, colourfulness is what golden or red against ash means,
