@@ -194,7 +194,7 @@ def mirrored_landmarks(rgb: np.ndarray, face: Face) -> np.ndarray | None:
 
     The model is not mirror-symmetric: on the 78 neutral development photos, mirroring moved
     the face-shape measurements by 0.13-0.25 of their spread between people (median), as much
-    as a smile does. Averaging a measurement over both fits halves that noise.
+    as a smile does; ``face_shape`` averages an unsure face's measurements over both fits.
     """
     if face.region is None:
         return None

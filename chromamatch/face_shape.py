@@ -60,10 +60,11 @@ HAIRLINE_STRETCH = 1.5
 # The landmark model is not mirror-symmetric: fitted on a photo and on its mirror image, a
 # face's measurements differ by 0.13-0.25 of their spread between people (median over the 78
 # neutral development photos), as much as between a person's neutral and smiling photos, and
-# 14 % of the labels changed. Averaging both fits halves that noise, and costs a second fit
-# (3.5 ms); it is spent on the unsure labels only. Below this confidence (a quarter of the
-# development photos) are 12 of the 18 whose label the average changes; refitting every photo
-# keeps the neutral and smiling labels alike no more often (0.821, 0.795 with one fit).
+# 14 % of the labels changed. With both fits averaged a mirrored copy changes 4 % of them, but
+# the second fit costs 3.5 ms, so it is spent on the unsure labels only: below this confidence
+# (a quarter of the development photos) are 12 of the 18 whose label the average changes, and
+# refitting every photo keeps the neutral and smiling labels alike no more often (0.821 either
+# way, 0.795 with one fit).
 REFIT_BELOW = 0.5
 # How far the chin drops, as a share of the opening between the inner lips.
 _CHIN_DROP_PER_LIP_GAP = 0.25
@@ -201,6 +202,7 @@ def face_shape_from_points(*fits: dict[str, np.ndarray]) -> FaceShape:
 
 
 def _measurements(points: dict[str, np.ndarray]) -> dict[str, float]:
+    """The measurements of the module docstring, of one set of named points."""
     missing = [name for name in REQUIRED_POINTS if name not in points]
     if missing:
         raise ValueError(f"face shape needs the points {missing}")
