@@ -3,12 +3,13 @@
     .venv/bin/python bench/same_photo.py --data /work/shared/data/faces/london
 
 A selfie reaches the engine re-saved by an app, mirrored by a front camera, scaled down by a
-messenger or trimmed at its edges. None of that changes the person, so none of it should change
-what the engine says of them. Each neutral development photo is changed in each of those ways
-and analysed again; the table gives how far the skin ITA moves from the photo as sent, and how
-often each label changes. A change in a label here is the engine's own noise: between a
-person's neutral and smiling photos (``evaluate``'s colouring figures) the face changes as well.
-Written to docs/same_photo.md.
+messenger or trimmed at its edges, or in another format or size (the variants ``evaluate``
+reads for its format figures: ``evaluation.format_variants``). None of that changes the person,
+so none of it should change what the engine says of them. Each neutral development photo is
+passed on in each of those ways and analysed again; the table gives how far the skin ITA moves
+from the photo as sent, and how often each label changes. A change in a label here is the
+engine's own noise: between a person's neutral and smiling photos (``evaluate``'s colouring
+figures) the face changes as well. Written to docs/same_photo.md.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chromamatch.analysis import analyze  # noqa: E402
+from chromamatch.evaluation import format_variants  # noqa: E402
 from chromamatch.faces_manifest import read_manifest  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "same_photo.md"
@@ -43,7 +45,8 @@ def _jpeg(picture: Image.Image, quality: int) -> bytes:
 
 
 def passed_on(data: bytes) -> dict[str, bytes]:
-    """The photo re-saved, mirrored, scaled down and trimmed, each as a JPEG."""
+    """The photo re-saved, mirrored, scaled down and trimmed, each as a JPEG, and in the other
+    formats and sizes of ``evaluate``."""
     picture = Image.open(io.BytesIO(data)).convert("RGB")
     width, height = picture.size
     trim_x, trim_y = round(width * 0.03), round(height * 0.03)
@@ -57,7 +60,7 @@ def passed_on(data: bytes) -> dict[str, bytes]:
         "trimmed 3 % off the top and left": _jpeg(
             picture.crop((trim_x, trim_y, width, height)), 95
         ),
-    }
+    } | {f"as {name}": variant for name, variant in format_variants(data).items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,11 @@
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
+from chromamatch import analysis
+from chromamatch.evaluation import in_large_frame
 from chromamatch.face_landmarks import find_faces, mirrored_landmarks
 from chromamatch.face_shape import (
     LABELS,
@@ -187,3 +192,22 @@ def test_a_photo_and_its_mirror_image_mostly_get_the_same_face_shape(shared_face
 
     assert len(neutral_photos) == 78
     assert changed <= 7
+
+
+def test_a_face_small_in_a_large_frame_measures_as_it_does_close_up(shared_faces):
+    # Detected small, a face's box is coarse and the landmark model's fit follows the region it
+    # is given: 12 MP frames read faces 2.5 % longer (median), and 12 of 39 shapes changed.
+    neutral = [p for p in read_manifest(shared_faces) if p.expression == "neutral"][::8]
+    changes = []
+    for photo in neutral:
+        picture = Image.open(io.BytesIO(photo.data)).convert("RGB")
+        framed = io.BytesIO()
+        in_large_frame(picture).save(framed, "JPEG", quality=92)
+        close, far = (
+            analysis.measure(data).result["face_shape"]["measurements"]["length_to_width"]
+            for data in (photo.data, framed.getvalue())
+        )
+        changes.append(far / close - 1)
+
+    assert len(changes) == 10
+    assert abs(np.median(changes)) < 0.01
