@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 # The stored copy keeps a phone photo's full resolution (a small face in a large frame is
 # read again closer by the engine) but not more; re-encoding drops every byte of metadata.
+# A JPEG uploaded at a lower quality is stored at its own: a higher one would keep nothing
+# more of the photo, and would hide from the engine how squeezed the upload was
+# (the ``heavily_compressed`` warning reads the quality of the file it analyses).
 STORED_MAX_SIDE = 4096
 STORED_JPEG_QUALITY = 92
 # Starts of one analysis's task (retries and redeliveries included) before it is given up.
@@ -42,7 +45,10 @@ def selfie_prepare(data: bytes) -> PreparedSelfie:
     """Decode an upload and re-encode it without metadata; raise AnalysisError if unreadable."""
     image = load_image(data, max_side=STORED_MAX_SIDE)
     height, width = image.rgb.shape[:2]
-    return PreparedSelfie(encode_jpeg(image.rgb, quality=STORED_JPEG_QUALITY), width, height)
+    quality = STORED_JPEG_QUALITY
+    if image.jpeg_quality is not None:
+        quality = min(quality, max(1, round(image.jpeg_quality)))
+    return PreparedSelfie(encode_jpeg(image.rgb, quality=quality), width, height)
 
 
 def analysis_create(*, owner, data: bytes) -> Analysis:

@@ -48,6 +48,10 @@ WARNING_ADVICE = {
         "another colour (a lamp on one side, a window on the other), so the colour is less "
         "certain. Face one light, such as a window, so that both cheeks are lit alike."
     ),
+    "heavily_compressed": (
+        "The photo was saved with strong compression (an app or a messenger squeezed it), "
+        "which shifts its colours. Upload the photo as your camera saved it."
+    ),
     "face_cut_off": (
         "Part of your face is outside the photo, so one cheek was read less well. "
         "Hold the phone a little further away, with your whole face in the frame."

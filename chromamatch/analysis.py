@@ -90,6 +90,7 @@ def measure(data: bytes, *, filename: str = "", debug: bool = False) -> Measurem
         exposure_ev=lighting.exposure_ev,
         cast_strength=lighting.cast_strength,
         lit_unevenly=cheeks_lit_unevenly(skin),
+        jpeg_quality=image.jpeg_quality,
     )
     spoiled = exposure_spoiled(warnings)
     skin_tone = tone.skin_tone(skin_lab)

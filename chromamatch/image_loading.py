@@ -132,6 +132,8 @@ class LoadedImage:
     # Counterclockwise quarter turns given after loading (``turned``): the photo was stored on
     # its side or upside down with no EXIF orientation to say so.
     quarter_turns: int = 0
+    # A JPEG's quality on the IJG 1-100 scale, read from its quantization (``jpeg_quality``).
+    jpeg_quality: float | None = None
 
     def box_as_stored(self, box: tuple[int, int, int, int]) -> list[int]:
         """A box (x0, y0, x1, y1) in ``rgb`` pixels, in pixels of the photo as stored (after
@@ -269,7 +271,38 @@ def _decode(data: bytes, image_format: str, max_side: int) -> LoadedImage:
         raise AnalysisError("grayscale_image", _TOO_DARK_MESSAGE if _is_dark(rgb) else None)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    return LoadedImage(rgb=rgb, format=image_format, original_size=(width, height), scale=scale)
+    return LoadedImage(
+        rgb=rgb,
+        format=image_format,
+        original_size=(width, height),
+        scale=scale,
+        jpeg_quality=jpeg_quality(image) if image_format == "jpeg" else None,
+    )
+
+
+# libjpeg's (IJG's) luminance quantization table at quality 50, in natural order; a quality q
+# scales it by 50 / q below 50 and by 2 - q / 50 above.
+_IJG_LUMINANCE = np.array(
+    [
+        16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+        14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+        18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+        49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+    ],
+    dtype=np.float64,
+)  # fmt: skip
+
+
+def jpeg_quality(image: Image.Image) -> float | None:
+    """The quality an opened JPEG was saved at, on libjpeg's 1-100 scale: its luminance
+    table against libjpeg's own. Cameras and apps with tables of their own get the quality
+    whose table quantizes as coarsely on average. None without a 64-entry table."""
+    tables = getattr(image, "quantization", None) or {}
+    table = np.asarray(tables.get(0, ()), dtype=np.float64)
+    if table.size != 64:
+        return None
+    scale = 100 * float(table.sum() / _IJG_LUMINANCE.sum())
+    return float(np.clip(5000 / scale if scale > 100 else (200 - scale) / 2, 1, 100))
 
 
 def _target_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:

@@ -20,6 +20,7 @@ WARNINGS = (
     "eyes_closed",
     "face_cut_off",
     "uneven_light",
+    "heavily_compressed",
 )
 # The warnings that say the exposure spoiled the face's pixels themselves: a clipped or crushed
 # channel holds no colour, so what is measured from such a photo repeats far less on a retake
@@ -48,6 +49,7 @@ _SCORE_FACTORS = {
     "eyes_closed": 0.9,
     "face_cut_off": 0.85,
     "uneven_light": 0.8,
+    "heavily_compressed": 0.85,
 }
 
 # Sharpness is the variance of the Laplacian of the face, resampled to this width so that it
@@ -64,6 +66,13 @@ _MIN_SHARPNESS = 0.003
 # one side, 2-5 % fall outside (30 photos) and 77 of 78 are warned (bench/covered_faces.py,
 # which also gives what the cut costs in ITA: 0.7 degrees median there, 3.0 at 40 %).
 _MAX_OUTSIDE_SHARE = 0.02
+# Below this JPEG quality the compression shifts the skin's colour (39 neutral development
+# photos re-saved, against their reading as shot: ITA 1.6 / 1.6 / 1.4 / 0.7 / 0.3 degrees off
+# (median), undertone changed for 0.21 / 0.21 / 0.28 / 0.13 / 0.05 of them and the season for
+# 0.23 / 0.18 / 0.15 / 0.18 / 0.03 at quality 35 / 45 / 55 / 65 / 75). Phones save at 85-95
+# and messengers at about 70-85. Only the last save is seen: a squeezed photo saved again at
+# a high quality is not warned.
+MIN_JPEG_QUALITY = 70
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
 # trained on -1..+0.7 EV, and beyond that its estimate flattens: a photo 2 stops under reads
 # about -1.5 and is corrected too little (ITA 23 degrees too dark), 1.5 stops over reads +0.95
@@ -106,11 +115,13 @@ def assess_quality(
     exposure_ev: float,
     cast_strength: float,
     lit_unevenly: bool = False,
+    jpeg_quality: float | None = None,
 ) -> tuple[list[str], float]:
     """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo.
 
     ``lit_unevenly`` is ``skin_sampling.cheeks_lit_unevenly``: one cheek in shade, or lit by
-    a light of another colour (bench/side_light.py).
+    a light of another colour (bench/side_light.py). ``jpeg_quality`` is the photo's
+    (``image_loading.jpeg_quality``), None for other formats.
     """
     brightest = _brightest_channel(rgb, face)
     clipped = float((brightest >= CLIPPED_8BIT).mean()) if brightest.size else 0.0
@@ -126,6 +137,7 @@ def assess_quality(
         "eyes_closed": eye_aspect_ratio(face) < _MIN_EYE_ASPECT,
         "face_cut_off": outside_share(rgb, face) > _MAX_OUTSIDE_SHARE,
         "uneven_light": lit_unevenly,
+        "heavily_compressed": jpeg_quality is not None and jpeg_quality < MIN_JPEG_QUALITY,
     }
     warnings = [name for name in WARNINGS if found[name]]
     score = float(np.prod([_SCORE_FACTORS[name] for name in warnings]))

@@ -7,7 +7,7 @@ from accounts import services as account_services
 from analysis import services
 from analysis.models import Analysis, Selfie
 from chromamatch.cover_ups import measured_photo, with_mask
-from chromamatch.image_loading import encode_jpeg
+from chromamatch.image_loading import encode_jpeg, load_image
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from tests.factories import UserFactory
 from worker.tasks import analyse
@@ -111,6 +111,24 @@ def test_a_selfie_in_a_face_mask_fails_saying_what_to_do(auth_client, user, shar
     assert masked.status == Analysis.Status.FAILED
     assert error["code"] == "no_face"
     assert "cheeks look covered" in error["message"]
+
+
+def test_a_squeezed_selfie_is_stored_as_squeezed_and_warned(auth_client, user, shared_faces):
+    # The stored copy is re-encoded (no metadata); at the site's own quality it would hide how
+    # squeezed the upload was from the engine.
+    original = development_photo(shared_faces)
+    squeezed = encode_jpeg(load_image(original).rgb, quality=40)
+
+    analysis = _analysed(user, squeezed)
+    kept = _analysed(user, original)
+
+    result = auth_client.get(f"/api/analyses/{analysis.pk}").json()["result"]
+    assert "heavily_compressed" in result["quality"]["warnings"]
+    with analysis.selfie.image.open("rb") as stored:
+        assert load_image(stored.read()).jpeg_quality == pytest.approx(40, abs=1)
+    assert "heavily_compressed" not in kept.result["quality"]["warnings"]
+    with kept.selfie.image.open("rb") as stored:
+        assert load_image(stored.read()).jpeg_quality == pytest.approx(92, abs=1)
 
 
 def test_drape_png_before_the_analysis_finished_is_409(auth_client, user):

@@ -769,3 +769,24 @@ def test_it_refuses_to_encode_what_is_not_an_8_bit_rgb_array():
         encode_jpeg(np.zeros((10, 10), np.uint8))
     with pytest.raises(ValueError):
         encode_jpeg(np.zeros((10, 10, 3), np.float32))
+
+
+@pytest.mark.parametrize("quality", [20, 35, 50, 70, 85, 95])
+def test_it_reads_the_quality_a_jpeg_was_saved_at(quality):
+    rgb = np.random.default_rng(quality).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+
+    loaded = load_image(encode_jpeg(rgb, quality=quality))
+
+    assert loaded.jpeg_quality == pytest.approx(quality, abs=1)
+
+
+def test_it_reads_a_quality_for_tables_of_a_cameras_own_and_none_for_other_formats():
+    rgb = np.random.default_rng(1).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    picture = Image.fromarray(rgb)
+    coarse, png = io.BytesIO(), io.BytesIO()
+    # A flat table of its own, a little coarser on average than libjpeg's at quality 50.
+    picture.save(coarse, "JPEG", qtables=[[64] * 64, [64] * 64])
+    picture.save(png, "PNG")
+
+    assert 40 < load_image(coarse.getvalue()).jpeg_quality < 50
+    assert load_image(png.getvalue()).jpeg_quality is None

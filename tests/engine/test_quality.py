@@ -151,3 +151,25 @@ def test_it_lowers_the_score_with_each_warning(portrait):
     assert len(one) == 1 and len(three) == 3
     assert set(three) <= set(WARNINGS)
     assert 0.0 <= three_score < one_score < 1.0
+
+
+@pytest.mark.parametrize(
+    ("quality", "warned"), [(None, False), (92, False), (69, True), (35, True)]
+)
+def test_it_warns_about_a_heavily_compressed_jpeg(portrait, quality, warned):
+    rgb, face = portrait
+
+    warnings, score = assess_quality(
+        rgb, face, faces_count=1, jpeg_quality=quality, **NEUTRAL_LIGHT
+    )
+
+    assert warnings == (["heavily_compressed"] if warned else [])
+    assert (score < 1.0) == warned
+
+
+def test_a_squeezed_photo_is_warned_end_to_end_and_the_original_is_not(shared_faces):
+    data = (shared_faces / "images" / "045_03.jpg").read_bytes()
+    squeezed = encode_jpeg(load_image(data).rgb, quality=40)
+
+    assert "heavily_compressed" not in analyze(data)["quality"]["warnings"]
+    assert "heavily_compressed" in analyze(squeezed)["quality"]["warnings"]
