@@ -48,9 +48,9 @@ _MAX_MESH_ATTEMPTS = 3
 # detectors' copy, and the box they give is coarse: the landmark model's fit depends on the
 # region it is given, and a London portrait placed small in a 12 MP frame read its face
 # length to width 0.55 of the spread between people longer than as shot, changing 12 of 39
-# face shapes. Such a face is detected again on a square around it (``_refitted``), this
-# many times the landmarks' extent, where it spans as much of the detector's copy as a selfie's.
-# Selfies (faces a quarter to a half of the picture's width) keep their single fit.
+# face shapes (1 after). Such a face is detected again (``_detected_again``) on a square
+# _REDETECT_SPAN times its landmarks' extent, where it spans as much of the detector's copy as
+# a selfie's face does. Selfies (a quarter to a half of the picture's width) keep their fit.
 _COARSE_DETECTION_SHARE = 0.15
 _REDETECT_SPAN = 2.5
 
@@ -162,7 +162,7 @@ def find_faces(rgb: np.ndarray) -> FaceSearch:
             if landmarks is None:
                 continue
             if detection.box[2] - detection.box[0] < _COARSE_DETECTION_SHARE * max(rgb.shape[:2]):
-                region, landmarks = _refitted(rgb, region, landmarks)
+                region, landmarks = _detected_again(rgb, region, landmarks)
             return FaceSearch(len(detections), _face(rgb, landmarks, detection.score, region))
     # The detector fired, but no landmark model confirmed a face: nothing usable was found.
     return FaceSearch(0, None)
@@ -216,7 +216,9 @@ def mirrored_landmarks(rgb: np.ndarray, face: Face) -> np.ndarray | None:
         return _landmarks(rgb, mirrored, mirror=True)
 
 
-def _refitted(rgb: np.ndarray, region: Region, landmarks: np.ndarray) -> tuple[Region, np.ndarray]:
+def _detected_again(
+    rgb: np.ndarray, region: Region, landmarks: np.ndarray
+) -> tuple[Region, np.ndarray]:
     """The face detected again on a square around its first landmarks, where it is as large in
     the detector's copy as a selfie's face, and fitted in the region that detection gives. The
     first fit, if either model sees no face there."""
