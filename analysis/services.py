@@ -4,6 +4,7 @@ Views, the API and the worker call these and nothing else writes an Analysis.
 """
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,7 +48,8 @@ def selfie_prepare(data: bytes) -> PreparedSelfie:
     height, width = image.rgb.shape[:2]
     quality = STORED_JPEG_QUALITY
     if image.jpeg_quality is not None:
-        quality = min(quality, max(1, round(image.jpeg_quality)))
+        # Rounded down, so that an upload read just under the warning's line stays under it.
+        quality = min(quality, max(1, math.floor(image.jpeg_quality)))
     return PreparedSelfie(encode_jpeg(image.rgb, quality=quality), width, height)
 
 
