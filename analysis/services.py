@@ -4,7 +4,6 @@ Views, the API and the worker call these and nothing else writes an Analysis.
 """
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from chromamatch.analysis import result_drape_colours
 from chromamatch.drape import photo_drape_png
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import encode_jpeg, load_image
+from chromamatch.quality import MIN_JPEG_QUALITY
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ def selfie_prepare(data: bytes) -> PreparedSelfie:
     height, width = image.rgb.shape[:2]
     quality = STORED_JPEG_QUALITY
     if image.jpeg_quality is not None:
-        # Rounded down, so that an upload read just under the warning's line stays under it.
-        quality = min(quality, max(1, math.floor(image.jpeg_quality)))
+        quality = min(quality, max(1, round(image.jpeg_quality)))
+        if image.jpeg_quality < MIN_JPEG_QUALITY:
+            # An upload read just under the warning's line stays under it.
+            quality = min(quality, MIN_JPEG_QUALITY - 1)
     return PreparedSelfie(encode_jpeg(image.rgb, quality=quality), width, height)
 
 
