@@ -29,7 +29,11 @@ def test_it_reports_drift_on_lighting_and_skin_once_lamp_lit_photos_arrive(share
     assert steady.status == DriftReport.Status.OK, steady.message
     assert (steady.reference_size, steady.current_size) == (WINDOW, WINDOW)
     assert steady.drift_share < 0.5
-    assert not (LIGHTING | SKIN) & set(steady.drifted_columns)
+    # Two groups of 25 different people differ by chance: each column's test crosses its 0.05
+    # line for one pair of groups in twenty (skin_b of these two sits at 0.08). None comes near
+    # what a lamp does to them (0.0002 and less in the run recorded below).
+    for name in LIGHTING | SKIN:
+        assert steady.figures["columns"][name]["score"] > 0.01, name
 
     # The same people again, now under a warm lamp and further from the camera: they become
     # the latest 25 analyses, so the current window holds only them.
