@@ -149,13 +149,14 @@ def face_shape(face: Face, rgb: np.ndarray | None = None) -> FaceShape:
     ``REFIT_BELOW``) is measured again on the landmark model's fit of the mirrored photo as
     well, and the two fits' measurements averaged (``face_landmarks.mirrored_landmarks``).
     """
-    shape = face_shape_from_points(mesh_points(face.landmarks))
+    points = mesh_points(face.landmarks)
+    shape = face_shape_from_points(points)
     if rgb is None or shape.confidence >= REFIT_BELOW:
         return shape
     mirrored = mirrored_landmarks(rgb, face)
     if mirrored is None:
         return shape
-    return face_shape_from_points(mesh_points(face.landmarks), mesh_points(mirrored))
+    return face_shape_from_points(points, mesh_points(mirrored))
 
 
 def mesh_points(landmarks: np.ndarray) -> dict[str, np.ndarray]:
