@@ -16,6 +16,7 @@ closed), and gives neither eye white nor iris.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -160,6 +161,17 @@ class SkinSample:
     left_side: np.ndarray | None = None
     # How far apart the two cheeks' colours are (``_cheek_colour_difference``)
     cheek_colour_difference: float = 0.0
+
+    @cached_property
+    def cheek_asymmetry(self) -> float:
+        """How much brighter the person's left cheek is than the right: the log of the ratio
+        of their kept pixels' median luminance; 0.0 when a cheek has too few pixels to tell.
+        Kept once read: the skin's reading and the quality warnings both ask for it."""
+        sides = _cheek_sides(self)
+        if sides is None:
+            return 0.0
+        left, right = (max(median(side @ LUMA), LINEAR_FLOOR) for side in sides)
+        return float(np.log(left / right))
 
 
 def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
@@ -314,7 +326,7 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
     cheeks = sample.regions == REGIONS.index("cheeks")
     if cheeks.sum() >= _MIN_CHEEK_PIXELS:
         cheek_lab = select_rows(lab, cheeks)
-        asymmetry = cheek_asymmetry(sample)
+        asymmetry = sample.cheek_asymmetry
         low, high = SIDE_LIT_ASYMMETRY
         darker_weight = 1.0 - float(np.clip((abs(asymmetry) - low) / (high - low), 0.0, 1.0))
         if darker_weight == 1.0:
@@ -564,21 +576,12 @@ def _brightest_greyest(pixels: np.ndarray) -> np.ndarray:
     return select_rows(bright, saturation <= median(saturation))
 
 
-def cheek_asymmetry(sample: SkinSample) -> float:
-    """How much brighter the person's left cheek is than the right: the log of the ratio of
-    their kept pixels' median luminance; 0.0 when a cheek has too few pixels to tell."""
-    sides = _cheek_sides(sample)
-    if sides is None:
-        return 0.0
-    left, right = (max(median(side @ LUMA), LINEAR_FLOOR) for side in sides)
-    return float(np.log(left / right))
-
-
 def cheeks_lit_unevenly(sample: SkinSample) -> bool:
-    """Whether one cheek is in shade (``cheek_asymmetry`` past ``SIDE_LIT_ASYMMETRY``) or lit
-    by a light of another colour than the other (past ``_MIXED_LIGHT_CHROMA``)."""
+    """Whether one cheek is in shade (``SkinSample.cheek_asymmetry`` past
+    ``SIDE_LIT_ASYMMETRY``) or lit by a light of another colour than the other (past
+    ``_MIXED_LIGHT_CHROMA``)."""
     return bool(
-        abs(cheek_asymmetry(sample)) > SIDE_LIT_ASYMMETRY[1]
+        abs(sample.cheek_asymmetry) > SIDE_LIT_ASYMMETRY[1]
         or sample.cheek_colour_difference > _MIXED_LIGHT_CHROMA
     )
 

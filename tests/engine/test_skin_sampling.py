@@ -11,7 +11,6 @@ from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
     REGIONS,
     SkinSample,
-    cheek_asymmetry,
     cheeks_lit_unevenly,
     eyes_seen,
     sample_skin,
@@ -238,9 +237,9 @@ def test_it_reads_a_face_lit_from_one_side_on_its_lit_cheek(shared_faces):
     lit = linear_to_srgb8(srgb8_to_linear(rgb) * (0.35 + 0.65 * across)[None, :, None])
     side_lit = sample_skin(lit, find_faces(lit).face)
 
-    assert abs(cheek_asymmetry(as_shot)) < 0.2
+    assert abs(as_shot.cheek_asymmetry) < 0.2
     # The person's left cheek is on the image's right: the lit one.
-    assert cheek_asymmetry(side_lit) > 0.35
+    assert side_lit.cheek_asymmetry > 0.35
     both = linear_rgb_to_lab(np.median(side_lit.linear_rgb[side_lit.regions == 0], axis=0))
     lit_only = linear_rgb_to_lab(skin_linear_rgb(side_lit))
     assert lit_only[0] > both[0] + 2  # the shaded cheek no longer pulls the skin darker
