@@ -12,7 +12,6 @@ in standard deviations of people of the same lightness): a mean shift a rule cou
 and a spread over people that no fixed rule can. Written to docs/clipped_cheeks.md.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,10 +20,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import neutral_photos  # noqa: E402
+
 from chromamatch import tone  # noqa: E402
 from chromamatch.analysis import located_face  # noqa: E402
 from chromamatch.colour import LUMA, linear_rgb_to_lab  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.skin_sampling import REGIONS, sample_skin  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "clipped_cheeks.md"
@@ -53,11 +53,8 @@ def deviation_shifts(data: bytes) -> dict[float, tuple[float, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
+    neutral = neutral_photos(__doc__, argv)
     started = time.monotonic()
-    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
     shifts = [deviation_shifts(photo.data) for photo in neutral]
     table = [
         "| brightest share left out | hue deviation moved: mean | sd over people "

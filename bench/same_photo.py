@@ -12,7 +12,6 @@ engine's own noise: between a person's neutral and smiling photos (``evaluate``'
 figures) the face changes as well. Written to docs/same_photo.md.
 """
 
-import argparse
 import io
 import sys
 import time
@@ -23,9 +22,10 @@ from PIL import Image, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import neutral_photos, write_report  # noqa: E402
+
 from chromamatch.analysis import analyze  # noqa: E402
 from chromamatch.evaluation import format_variants  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "same_photo.md"
 LABELS = {
@@ -64,11 +64,8 @@ def passed_on(data: bytes) -> dict[str, bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
+    neutral = neutral_photos(__doc__, argv)
     started = time.monotonic()
-    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
     moved: dict[str, list[float]] = {}
     changed: dict[str, dict[str, list[bool]]] = {}
     for photo in neutral:
@@ -94,16 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             + " | ".join(f"{np.mean(changed[name][label]):.3f}" for label in LABELS)
             + " |"
         )
-    REPORT.write_text(
-        "# The same photo, passed on\n\n"
-        + __doc__.split("\n\n", 2)[2].strip()
-        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos "
-        f"({time.monotonic() - started:.0f} s): "
-        "`.venv/bin/python bench/same_photo.py --data ../shared/data/faces/london`.\n\n"
-        + "\n".join(rows)
-        + "\n"
+    write_report(
+        REPORT,
+        "The same photo, passed on",
+        __doc__,
+        len(neutral),
+        started,
+        rows,
     )
-    print(REPORT.read_text())
     return 0
 
 

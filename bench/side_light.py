@@ -17,7 +17,6 @@ brightness, blended across the face the same way; one correction cannot take out
 (``skin_sampling.cheeks_lit_unevenly``). Written to docs/side_light.md.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -26,11 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import neutral_photos, write_report  # noqa: E402
+
 from chromamatch import skin_sampling  # noqa: E402
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.colour import LUMA, blackbody_gains  # noqa: E402
 from chromamatch.cover_ups import measured_photo  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 from chromamatch.relight import linear_to_srgb8, srgb8_to_linear  # noqa: E402
 
@@ -67,11 +67,8 @@ def lit_copies(data: bytes) -> tuple[dict, dict[str, bytes]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
+    neutral = neutral_photos(__doc__, argv)
     started = time.monotonic()
-    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
     now: dict[str, list] = {}
     before: dict[str, list] = {}
     shipped = skin_sampling.SIDE_LIT_ASYMMETRY
@@ -106,23 +103,22 @@ def main(argv: list[str] | None = None) -> int:
             f"| {np.mean([kept for _, _, kept in readings]):.2f} "
             f"| {np.mean([warned for _, warned, _ in readings]):.2f} |"
         )
-    REPORT.write_text(
-        "# Light from one side\n\n"
-        + __doc__.split("\n\n", 2)[2].strip()
-        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos "
-        f"({time.monotonic() - started:.0f} s): "
-        "`.venv/bin/python bench/side_light.py --data ../shared/data/faces/london`.\n\n"
-        + "\n".join(rows)
-        + "\n\nNegative is darker. Read from the lit cheek the skin follows the exposure the "
+    write_report(
+        REPORT,
+        "Light from one side",
+        __doc__,
+        len(neutral),
+        started,
+        rows,
+        "Negative is darker. Read from the lit cheek the skin follows the exposure the "
         "lighting estimate gives, which comes from the brightest, lit side of the photo; the "
         "even row shows that estimate's own shortfall at the same mean light. The sampler keeps "
         "only pixels within its brightness window around each region's median, which leaves "
         "out the shaded cheek's darkest part and narrows the difference between the cheeks it "
         "sees: at the deeper falloffs some photos stay under the warning line. The "
         "bare development photos differ between the cheeks by at most 0.21, so their "
-        "readings are unchanged.\n"
+        "readings are unchanged.",
     )
-    print(REPORT.read_text())
     return 0
 
 

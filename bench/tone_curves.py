@@ -11,7 +11,6 @@ changes, and how often the engine gives a warning it did not give the photo as s
 to docs/tone_curves.md.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,8 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import neutral_photos, write_report  # noqa: E402
+
 from chromamatch.analysis import analyze  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg, load_image  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "tone_curves.md"
@@ -55,11 +55,8 @@ CHANGES = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
+    neutral = neutral_photos(__doc__, argv)
     started = time.monotonic()
-    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
     readings: dict[str, list[tuple[float, bool, bool]]] = {name: [] for name in CHANGES}
     for photo in neutral:
         base = analyze(photo.data)
@@ -84,22 +81,21 @@ def main(argv: list[str] | None = None) -> int:
             f"| {np.mean([changed for _, changed, _ in values]):.2f} "
             f"| {np.mean([warned for _, _, warned in values]):.2f} |"
         )
-    REPORT.write_text(
-        "# Tone curves and filters\n\n"
-        + __doc__.split("\n\n", 2)[2].strip()
-        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos "
-        f"({time.monotonic() - started:.0f} s): "
-        "`.venv/bin/python bench/tone_curves.py --data ../shared/data/faces/london`.\n\n"
-        + "\n".join(rows)
-        + "\n\nSmoothing and a warm filter are taken out. A curve is not: the exposure the "
+    write_report(
+        REPORT,
+        "Tone curves and filters",
+        __doc__,
+        len(neutral),
+        started,
+        rows,
+        "Smoothing and a warm filter are taken out. A curve is not: the exposure the "
         "lighting estimate finds is a single factor, right for one brightness, and the skin "
         "sits elsewhere on the curve than the surfaces the estimate reads. A contrast curve "
         "moves skin above and below mid-grey in opposite directions, so its median hides its "
         "spread. Nothing in the "
         "photo is warned. Between phones that render differently this is what keeps the same "
-        "person's ITA apart; the development set, one camera, cannot measure that directly.\n"
+        "person's ITA apart; the development set, one camera, cannot measure that directly.",
     )
-    print(REPORT.read_text())
     return 0
 
 
