@@ -52,6 +52,11 @@ WARNING_ADVICE = {
         "The photo was saved with strong compression (an app or a messenger squeezed it), "
         "which shifts its colours. Upload the photo as your camera saved it."
     ),
+    "small_face": (
+        "Your face is small in the photo (a small picture, or one an app shrank), so your eye "
+        "colour and season are less certain. Come closer to the camera, or upload the photo "
+        "as your camera saved it."
+    ),
     "face_cut_off": (
         "Part of your face is outside the photo, so one cheek was read less well. "
         "Hold the phone a little further away, with your whole face in the frame."

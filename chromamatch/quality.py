@@ -21,6 +21,7 @@ WARNINGS = (
     "face_cut_off",
     "uneven_light",
     "heavily_compressed",
+    "small_face",
 )
 # The warnings that say the exposure spoiled the face's pixels themselves: a clipped or crushed
 # channel holds no colour, so what is measured from such a photo repeats far less on a retake
@@ -50,6 +51,7 @@ _SCORE_FACTORS = {
     "face_cut_off": 0.85,
     "uneven_light": 0.8,
     "heavily_compressed": 0.85,
+    "small_face": 0.9,
 }
 
 # Sharpness is the variance of the Laplacian of the face, resampled to this width so that it
@@ -73,6 +75,13 @@ _MAX_OUTSIDE_SHARE = 0.02
 # and messengers at about 70-85. Only the last save is seen: a squeezed photo saved again at
 # a high quality is not warned.
 MIN_JPEG_QUALITY = 70
+# Below this width in the photo's own pixels a face is too small for its irises, whatever the
+# engine does: the 78 neutral development photos shrunk until the face spans 140 / 160 / 170 /
+# 180 / 190 / 210 px changed eye colour for 0.21 / 0.10 / 0.12 / 0.08 / 0.08 / 0.04 of them and
+# season for 0.19 / 0.15 / 0.14 / 0.08 / 0.09 / 0.06 (skin ITA by 0.3-0.4 degrees, median, at
+# every size). A face small in a large photo is read again closer (analysis.REREAD_BELOW_PX)
+# and is not warned: the photo has the pixels.
+SMALL_FACE_WIDTH_PX = 180
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
 # trained on -1..+0.7 EV, and beyond that its estimate flattens: a photo 2 stops under reads
 # about -1.5 and is corrected too little (ITA 23 degrees too dark), 1.5 stops over reads +0.95
@@ -116,12 +125,14 @@ def assess_quality(
     cast_strength: float,
     lit_unevenly: bool = False,
     jpeg_quality: float | None = None,
+    photo_scale: float = 1.0,
 ) -> tuple[list[str], float]:
     """Warnings (a subset of WARNINGS, in that order) and a 0..1 score for the photo.
 
     ``lit_unevenly`` is ``skin_sampling.cheeks_lit_unevenly``: one cheek in shade, or lit by
     a light of another colour (bench/side_light.py). ``jpeg_quality`` is the photo's
-    (``image_loading.jpeg_quality``), None for other formats.
+    (``image_loading.jpeg_quality``), None for other formats. ``photo_scale`` is the size of
+    ``rgb`` relative to the photo (``LoadedImage.scale``).
     """
     brightest = _brightest_channel(rgb, face)
     clipped = float((brightest >= CLIPPED_8BIT).mean()) if brightest.size else 0.0
@@ -138,6 +149,8 @@ def assess_quality(
         "face_cut_off": outside_share(rgb, face) > _MAX_OUTSIDE_SHARE,
         "uneven_light": lit_unevenly,
         "heavily_compressed": jpeg_quality is not None and jpeg_quality < MIN_JPEG_QUALITY,
+        # The landmarks' own extent: a face the frame cuts is no smaller for it.
+        "small_face": float(np.ptp(face.landmarks[:, 0])) / photo_scale < SMALL_FACE_WIDTH_PX,
     }
     warnings = [name for name in WARNINGS if found[name]]
     score = float(np.prod([_SCORE_FACTORS[name] for name in warnings]))

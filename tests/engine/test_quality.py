@@ -1,4 +1,5 @@
 import dataclasses
+import io
 
 import cv2
 import numpy as np
@@ -173,3 +174,42 @@ def test_a_squeezed_photo_is_warned_end_to_end_and_the_original_is_not(shared_fa
 
     assert "heavily_compressed" not in analyze(data)["quality"]["warnings"]
     assert "heavily_compressed" in analyze(squeezed)["quality"]["warnings"]
+
+
+@pytest.mark.parametrize(("face_width", "warned"), [(170, True), (190, False)])
+def test_it_warns_about_a_face_too_few_pixels_wide_in_the_photo(portrait, face_width, warned):
+    rgb, face = portrait
+
+    # The analysed copy is the photo scaled by photo_scale: the face spans face_width of the
+    # photo's own pixels.
+    warnings, score = assess_quality(
+        rgb,
+        face,
+        faces_count=1,
+        photo_scale=np.ptp(face.landmarks[:, 0]) / face_width,
+        **NEUTRAL_LIGHT,
+    )
+
+    assert warnings == (["small_face"] if warned else [])
+    assert (score < 1.0) == warned
+
+
+def test_a_shrunk_photo_is_warned_and_a_small_face_in_a_large_photo_is_not(shared_faces):
+    data = (shared_faces / "images" / "045_03.jpg").read_bytes()
+    photo = Image.open(io.BytesIO(data)).convert("RGB")
+    face_box = analyze(data)["face_box"]
+    shrink = 150 / (face_box[2] - face_box[0])
+    shrunk = photo.resize((round(photo.width * shrink), round(photo.height * shrink)))
+    frame = Image.new("RGB", (4032, 3024), photo.getpixel((5, 5)))
+    frame.paste(photo, (1341, 837))
+
+    assert "small_face" not in analyze(data)["quality"]["warnings"]
+    assert (
+        "small_face" in analyze(encode_jpeg(np.asarray(shrunk), quality=95))["quality"]["warnings"]
+    )
+    # The face is 75 px wide at the analysis size but about 470 in the photo, which is read
+    # again closer (analysis.REREAD_BELOW_PX).
+    assert (
+        "small_face"
+        not in analyze(encode_jpeg(np.asarray(frame), quality=92))["quality"]["warnings"]
+    )
