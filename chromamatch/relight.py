@@ -130,6 +130,24 @@ def random_clothing_colour(rng: np.random.Generator) -> tuple[int, int, int]:
     return tuple(int(round(255 * c)) for c in (red, green, blue))
 
 
+def tone_curve(rgb: np.ndarray, *, gamma: float = 1.0, contrast: float = 0.0) -> np.ndarray:
+    """8-bit sRGB rendered through another tone curve, as phones and photo apps differ: each
+    value raised to ``gamma`` (below 1 lifts the mid-tones), then an S-curve about mid-grey of
+    ``contrast`` (darker shadows and brighter highlights; below 0 flatter). Black and white
+    stay where they are."""
+    x = (np.asarray(rgb, dtype=np.float32) / 255.0) ** gamma
+    x = x + contrast * (x - 0.5) * (1 - np.abs(2 * x - 1))
+    return np.round(255 * np.clip(x, 0.0, 1.0)).astype(np.uint8)
+
+
+def random_tone_curve(rng: np.random.Generator) -> dict:
+    """A tone curve of ``tone_curve``: gamma 0.8-1.25 (even in log) and contrast -0.2..+0.35."""
+    return {
+        "gamma": float(np.exp(rng.uniform(np.log(0.8), np.log(1.25)))),
+        "contrast": float(rng.uniform(-0.2, 0.35)),
+    }
+
+
 def person_mask(rgb: np.ndarray) -> np.ndarray:
     """Where the person is, 0..1 (H, W) float32, from mediapipe's bundled selfie segmentation."""
     return _segment_person(rgb)

@@ -431,3 +431,21 @@ def test_replaying_the_models_own_prediction_gives_the_engines_skin(held_out):
     # Without the surfaces it is the estimate unpinned: the grey backdrop no longer counts.
     unpinned = replayed_skin_lab(prediction, skin_linear_rgb(skin), features=features)
     assert not np.allclose(unpinned, engine, atol=0.05)
+
+
+def test_a_copy_through_a_tone_curve_is_trained_to_move_the_skin_by_it(shared_faces):
+    from chromamatch.faces_manifest import read_manifest
+    from chromamatch.lighting_training import SEED, relit_copies
+
+    photo = next(p for p in read_manifest(shared_faces) if p.expression == "neutral")
+
+    plain = relit_copies(photo, 2, SEED)
+    curved = relit_copies(photo, 2, SEED, curved_share=1.0)
+
+    assert len(plain) == len(curved)
+    # The photo itself is never curved; every other copy keeps its light and gets a curve,
+    # which moves the skin (its exposure most) without moving the light's own target.
+    assert np.array_equal(plain[0]["targets"], curved[0]["targets"])
+    for before, after in zip(plain[1:], curved[1:], strict=True):
+        assert np.array_equal(before["light"], after["light"])
+        assert np.abs(after["targets"][3:] - before["targets"][3:]).max() > 0.02

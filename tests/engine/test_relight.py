@@ -9,8 +9,10 @@ from chromamatch.relight import (
     linear_to_srgb8,
     person_mask,
     random_lighting,
+    random_tone_curve,
     relight,
     srgb8_to_linear,
+    tone_curve,
 )
 
 
@@ -90,6 +92,32 @@ def test_it_draws_lights_within_the_documented_ranges():
     assert all(len(w) == 3 and all(0 <= c <= 255 for c in w) for w in walls)
     rgb = np.zeros((8, 8, 3), dtype=np.uint8)
     assert relight(rgb, person_mask=np.ones((8, 8)), **draws[0]).shape == rgb.shape
+
+
+def test_a_tone_curve_moves_the_mid_tones_and_keeps_black_and_white():
+    values = np.arange(256, dtype=np.uint8).reshape(1, 256, 1).repeat(3, axis=2)
+
+    lifted = tone_curve(values, gamma=0.85)[0, :, 0].astype(int)
+    lowered = tone_curve(values, gamma=1.2)[0, :, 0].astype(int)
+    steeper = tone_curve(values, contrast=0.3)[0, :, 0].astype(int)
+
+    for curve in (lifted, lowered, steeper):
+        assert curve[0] == 0 and curve[255] == 255
+        assert (np.diff(curve) >= 0).all()  # the order of brightness is kept
+    assert lifted[128] - 128 > 10 and 128 - lowered[128] > 10
+    assert steeper[64] < 64 and steeper[192] > 192 and abs(steeper[128] - 128) <= 1
+    assert (tone_curve(values) == values).all()
+
+
+def test_it_draws_tone_curves_within_the_documented_ranges():
+    rng = np.random.default_rng(0)
+    curves = [random_tone_curve(rng) for _ in range(400)]
+    gammas = np.array([c["gamma"] for c in curves])
+    contrasts = np.array([c["contrast"] for c in curves])
+
+    assert 0.8 <= gammas.min() and gammas.max() <= 1.25
+    assert 0.3 < (gammas < 1).mean() < 0.7  # lifted as often as lowered
+    assert -0.2 <= contrasts.min() and contrasts.max() <= 0.35
 
 
 def test_it_finds_the_person_in_a_portrait(shared_faces):
