@@ -16,11 +16,11 @@ also rendered through a random tone curve (chromamatch.relight.tone_curve), as p
 what they record; the target is then how far the skin itself moved. The shipped weights were
 trained without: trained with 0.4, they took a third of a curve's shift out of the skin and
 lost accuracy on photos as shot and under other lights (docs/lighting_model_card.md). Cues are
-read from the relit pixels exactly as
-``estimate_lighting`` reads them; on copies in the original framing the face landmarks are
-found once per photo, since relighting does not move them. People are split 80/20 by
-identity: the held-out people never reach the fit, and their errors on the targets are
-printed and stored in the model file (bench/lighting_figures.py gives their skin figures).
+read from the relit pixels exactly as ``estimate_lighting`` reads them; on copies in the
+original framing the face landmarks are found once per photo, since relighting does not move
+them. People are split 80/20 by identity: the held-out people never reach the fit, and their
+errors on the targets are printed and stored in the model file (bench/lighting_figures.py
+gives their skin figures).
 """
 
 import argparse
