@@ -444,7 +444,7 @@ def test_a_copy_through_a_tone_curve_is_trained_to_move_the_skin_by_it(shared_fa
 
     assert len(plain) == len(curved)
     # The photo itself is never curved; every other copy keeps its light and gets a curve,
-    # which moves the skin (its exposure most) without moving the light's own target.
+    # which moves the skin without moving the light's own target.
     assert np.array_equal(plain[0]["targets"], curved[0]["targets"])
     for before, after in zip(plain[1:], curved[1:], strict=True):
         assert np.array_equal(before["light"], after["light"])
