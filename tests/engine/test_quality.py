@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from chromamatch.analysis import analyze
+from chromamatch.evaluation import in_large_frame
 from chromamatch.face_landmarks import find_faces
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import held_out_identities
@@ -200,8 +201,7 @@ def test_a_shrunk_photo_is_warned_and_a_small_face_in_a_large_photo_is_not(share
     face_box = analyze(data)["face_box"]
     shrink = 150 / (face_box[2] - face_box[0])
     shrunk = photo.resize((round(photo.width * shrink), round(photo.height * shrink)))
-    frame = Image.new("RGB", (4032, 3024), photo.getpixel((5, 5)))
-    frame.paste(photo, (1341, 837))
+    frame = in_large_frame(photo)
 
     assert "small_face" not in analyze(data)["quality"]["warnings"]
     assert (
