@@ -6,9 +6,9 @@ Phones render the light they record through tone curves of their own (shadows li
 added), and apps add filters and skin smoothing. The lighting correction takes out the light's
 colour and a linear exposure; a curve is neither. Each neutral development photo is rendered
 again in 8-bit sRGB by each of the changes below, saved as a JPEG (quality 92) and analysed;
-the table gives how far the skin ITA moves from the photo as shot, how often the undertone
-changes, and how often the engine gives a warning it did not give the photo as shot. Written
-to docs/tone_curves.md.
+the table gives how far the skin ITA and L* move from the photo as shot, how far the exposure
+the lighting estimate reads moves, how often the undertone changes, and how often the engine
+gives a warning it did not give the photo as shot. Written to docs/tone_curves.md.
 """
 
 import sys
