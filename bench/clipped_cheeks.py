@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/clipped_cheeks.py --data /work/shared/data/faces/london
 
-When a photo is overexposed, the brightest part of the cheek saturates and the skin sample
-keeps only its darker rest (``skin_sampling.sample_skin`` drops clipped pixels). On each
+When a photo is overexposed, the brightest part of the cheek saturates in red, and the skin
+sample rebuilds that red from green at the ratio of the darker, unclipped rest
+(``skin_sampling.sample_skin``): its L* comes back, its hue is the rest's. On each
 development person's neutral photo as shot (nothing clipped), the brightest share of the cheek
 pixels the engine keeps is left out, as clipping would leave it out, and the rest is read as
 ``skin_linear_rgb`` reads the cheeks (median per CIELAB channel) with the whole cheek's L*. The

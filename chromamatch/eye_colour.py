@@ -104,9 +104,9 @@ def eye_colour(rgb: np.ndarray, face: Face, lighting: LightingEstimate) -> EyeCo
 def correct_feature_rgb(linear_rgb: np.ndarray, lighting: LightingEstimate) -> np.ndarray:
     """Linear RGB of an iris or of hair (..., 3) as under D65 at a normal exposure.
 
-    ``lighting.gains`` are fitted to the skin sample, and where bright skin clipped the sample
-    keeps only its darker part, so the gains also carry that shift (LightingEstimate): right
-    for the skin, wrong for everything else. Irises and hair are divided by the light's own
+    ``lighting.gains`` are fitted to the skin sample, and where bright skin clipped the gains
+    also carry what clipping moved in it (LightingEstimate): right for the skin, wrong for
+    everything else. Irises and hair are divided by the light's own
     colour and exposure (``light_gains``). On relit copies of the development faces
     (bench/season_stability.py), per photo as a share of the spread between people, that
     took the iris's chroma noise from 0.51 (with the skin's colour and the light's exposure)

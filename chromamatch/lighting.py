@@ -123,8 +123,9 @@ class LightingEstimate:
     """The light a photo was taken under, relative to D65 at a normal exposure."""
 
     # (3,) linear RGB: observed skin = true skin * gains; correct by dividing. It is the light's
-    # own colour and exposure, except where part of the face clipped: a skin sample keeps
-    # only the unclipped, darker part then, and the gains carry that shift too.
+    # own colour and exposure, except where part of the face clipped: the skin sample then
+    # rebuilds red at its darker pixels' hue and leaves out pixels whose green or blue
+    # clipped (skin_sampling.sample_skin), and the gains carry what that shifts too.
     gains: np.ndarray
     # (3,) the light's own colour and exposure, without the clipped-skin shift: what irises,
     # hair and any surface other than the skin are divided by.
@@ -424,8 +425,9 @@ def lighting_features(rgb: np.ndarray, face: Face, skin: SkinSample) -> np.ndarr
         if colours[name] is None:
             colours[name] = next(colours[other] for other in stand_ins if present[other])
 
-    # The skin sample leaves clipped pixels out, so what is left of a clipped face is its
-    # darker part: how much of the face clipped, and how little skin was kept, say how far.
+    # Where the face clipped, the skin sample rebuilt red at its darker pixels' hue and left out
+    # what clipped in green or blue: how much of the face clipped, and how little skin was
+    # kept, say how far that moved it.
     x0, y0, x1, y1 = face.box[:4]
     face_area = max((x1 - x0) * (y1 - y0), 1)
     face_stride = max(1, int(np.sqrt(face_area / 2000)))

@@ -270,8 +270,8 @@ def relit_copies(photo: Photo, copies: int, seed: int, curved_share: float = 0.0
             rgb, face = relit_upload(prepared, light, quality), prepared.face
         row = _copy_row(rgb, face, targets_from_gains(light_gains(light)))
         rows.append(row | {"weight": FRAMED_AS_SHOT_WEIGHT if as_shot else 1.0})
-    # What the skin measurement itself moved by: the light, and the darker part of the face
-    # that is all a skin sample keeps once the brighter part has clipped.
+    # What the skin measurement itself moved by: the light, and what clipping moved (red
+    # rebuilt at the darker pixels' hue, pixels that clipped in green or blue left out).
     as_shot_skin = rows[0]["skin_observed"]
     for row in rows:
         skin_moved = targets_from_gains(row["skin_observed"] / as_shot_skin)

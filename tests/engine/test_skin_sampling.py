@@ -11,6 +11,7 @@ from chromamatch.relight import linear_to_srgb8, srgb8_to_linear
 from chromamatch.skin_sampling import (
     REGIONS,
     SkinSample,
+    _with_red_rebuilt,  # the rebuilding rule itself
     cheeks_lit_unevenly,
     eyes_seen,
     sample_skin,
@@ -53,6 +54,54 @@ def test_it_keeps_nearly_the_same_pixels_when_the_photo_is_relit(shared_faces):
 
     assert (as_shot & under_lamp).sum() / as_shot.sum() > 0.8
     assert under_lamp.sum() / as_shot.sum() == pytest.approx(1.0, abs=0.2)
+
+
+@pytest.mark.parametrize("name", ["012_03.jpg", "036_03.jpg"])
+def test_an_overexposed_face_whose_red_clipped_keeps_its_lightness(shared_faces, name):
+    rgb, face = dataset_face(shared_faces, name)
+    light = blackbody_gains(3000) * 2.0**0.7
+    relit = linear_to_srgb8(srgb8_to_linear(rgb) * light)
+    as_shot = sample_skin(rgb, face)
+    assert (relit[as_shot.mask][:, 0] >= 250).mean() > 0.5, "the lamp should clip most red"
+
+    overexposed = sample_skin(relit, find_faces(relit).face)
+    # The true light divided out: what is left is the sampling's own error.
+    lab = linear_rgb_to_lab(np.clip(skin_linear_rgb(overexposed) / light, 0.0, 1.0))
+
+    # Dropping the clipped pixels read these 15-21 L* and 3 b* too low; a*, the hue, is
+    # not asserted: with most red clipped it is the darker pixels'.
+    expected = linear_rgb_to_lab(skin_linear_rgb(as_shot))
+    assert lab[0] == pytest.approx(expected[0], abs=1.5)
+    assert lab[2] == pytest.approx(expected[2], abs=2.0)
+
+
+def test_red_is_rebuilt_from_green_at_the_faces_own_ratio():
+    rng = np.random.default_rng(1)
+    # A face of one colour (linear R/G 1.6) under shading from 0.3 to 1.0: the brighter
+    # pixels clip red, none clips green or blue.
+    shade = rng.uniform(0.3, 1.0, 2000)
+    pixels = linear_to_srgb8(np.stack([shade * 1.28, shade * 0.8, shade * 0.6], axis=1))
+    red_clipped = pixels[:, 0] >= 250
+    assert 0.2 < red_clipped.mean() < 0.6
+
+    linear, logs, readable = _with_red_rebuilt(pixels)
+
+    assert readable.all()
+    rebuilt = linear[red_clipped]
+    assert np.median(rebuilt[:, 0] / rebuilt[:, 1]) == pytest.approx(1.6, rel=0.03)
+    assert rebuilt[:, 0].min() >= srgb8_to_linear(np.uint8(250)), "never below the clipped value"
+    assert np.allclose(logs, np.log(linear))
+    assert np.allclose(linear[~red_clipped], srgb8_to_linear(pixels[~red_clipped]), atol=1e-6)
+
+
+def test_a_pixel_whose_green_or_blue_clipped_cannot_be_read():
+    pixels = np.full((400, 3), (200, 150, 120), dtype=np.uint8)
+    pixels[:30] = (255, 252, 230)
+    pixels[30:60] = (240, 200, 255)
+
+    _, _, readable = _with_red_rebuilt(pixels)
+
+    assert not readable[:60].any() and readable[60:].all()
 
 
 @pytest.mark.parametrize("name", ["036_03.jpg", "006_03.jpg", "061_08.jpg"])
