@@ -24,8 +24,10 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    # Last: every other /api/ address answers the JSON 404 (see no_route).
-    re_path(r"^.*$", no_route, name=NO_ROUTE),
+    # Last: every other /api/ address answers the JSON 404 (see no_route). Any character,
+    # newlines too: an address with %0A in it is an address, and "." stopped there, so the
+    # request fell through to the HTML 404. (Django cannot reverse a pattern with flags.)
+    re_path(r"^[\s\S]*$", no_route, name=NO_ROUTE),
 ]
 
 urlpatterns = [

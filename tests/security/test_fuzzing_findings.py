@@ -33,6 +33,16 @@ def test_a_page_that_is_not_a_number_is_not_found(auth_client, page):
     assert response.json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method", ["get", "delete"])
+@pytest.mark.parametrize("tail", ["0%0A", "%C2%9B%F1%9E%8C%BA0%0A", "1%0A2"])
+def test_an_address_with_a_newline_in_it_is_answered_in_json(auth_client, method, tail):
+    response = getattr(auth_client, method)(f"/api/analyses/{tail}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_the_first_page_is_still_read(auth_client):
     assert auth_client.get("/api/analyses/?page=1").status_code == 200
 
