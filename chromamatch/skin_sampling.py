@@ -532,15 +532,16 @@ def _with_red_rebuilt(pixels8: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     Over-exposure clips the skin's red first: under the evaluation's lights (up to +0.7 EV) a
     quarter of the relit development portraits clip red on more than half of the cheek, and
     not one clips green or blue on that much. Dropping those pixels left only the darker part
-    of the face, which read the skin 10 L* or more too dark whatever the light was known to be.
+    of the face, which read the skin 10-20 L* too dark however well the light was known.
     Red is rebuilt from the pixel's own green at the face's red-to-green ratio (highlight
     recovery, as raw converters do it), never below the clipped value. The ratio is read on
     the pixels darker in green than nearly all (``_REBUILT_RATIO_QUANTILE``) of the clipped
     ones: chosen by green, they are not the pixels that happen to have little red. Luminance
     is mostly green and b* mostly blue against green, so L* and b* (ITA, the Monk level) come
     back nearly exactly; a*, the hue, is then that of the darker pixels. With the true light
-    divided out, relit copies whose face clipped kept their Monk level 0.80 of the time
-    against 0.33 before (bench/relit_ceiling.py, "true light").
+    divided out, relit copies whose face clipped keep their Monk level 0.82-0.83 of the time,
+    against 0.34-0.37 when those pixels were dropped (bench/relit_ceiling.py, "true light",
+    both draws).
     """
     linear = _SRGB8_TO_LINEAR[pixels8]
     logs = _SRGB8_TO_LOG[pixels8]
