@@ -43,7 +43,8 @@ from chromamatch.skin_sampling import (
 # size, where the eye, hair and season constants were set: the 78 neutral portraits pasted into
 # a 4032 x 3024 frame (75 px at the analysis size) and read again at 150 px changed season on
 # 12.8 % of them and eye colour on 10.3 %; read at 225 px, on 6.4 % and 6.4 % (the photo as
-# shot, re-saved, changes on 3-8 %), for 10 % more time on such photos. A face between the two
+# shot, re-saved, changes on 3-8 %), for 10 % more time on such photos (lighting weights before
+# 2026-11-28's retraining; with the current ones 10.3 % and 7.7 %). A face between the two
 # is read in one pass: a 12 MP selfie whose face spans a quarter of the frame reads about
 # 170 px, and a second decode and search would cost it 60 % more time for labels that change
 # on about 10 % of copies instead of 5 %.

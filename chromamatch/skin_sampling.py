@@ -140,7 +140,7 @@ SIDE_LIT_ASYMMETRY = (0.2, 0.35)
 # A lamp on one side and a window on the other make the cheeks differ in colour. Bare faces'
 # cheeks differ by at most 0.15 (``_cheek_colour_difference``: as shot, smiling, relit
 # copies); under 3000 K on one side and 6500 K on the other by 0.76 at least, and the skin then
-# read ITA 13.7 degrees off (median) with the undertone kept for 0.32 of people. One
+# read ITA 14-17 degrees off (median) with the undertone kept for 0.26-0.32 of people. One
 # correction cannot take out two lights, so the photo is warned about (uneven_light).
 _MIXED_LIGHT_CHROMA = 0.4
 _MIDLINE = 168
