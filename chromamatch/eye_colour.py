@@ -106,8 +106,8 @@ def correct_feature_rgb(linear_rgb: np.ndarray, lighting: LightingEstimate) -> n
 
     ``lighting.gains`` are fitted to the skin sample, and where bright skin clipped the gains
     also carry what clipping moved in it (LightingEstimate): right for the skin, wrong for
-    everything else. Irises and hair are divided by the light's own
-    colour and exposure (``light_gains``). On relit copies of the development faces
+    everything else. Irises and hair are divided by the light's own colour and exposure
+    (``light_gains``). On relit copies of the development faces
     (bench/season_stability.py), per photo as a share of the spread between people, that
     took the iris's chroma noise from 0.51 (with the skin's colour and the light's exposure)
     to 0.22, its b* from 0.25 to 0.18 and hair warmth from 0.78 to 0.31; with the skin's gains
