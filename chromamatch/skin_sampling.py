@@ -149,6 +149,13 @@ _MIN_SIDE_PIXELS = 30
 _NO_SKIN_MESSAGE = (
     "No bare skin could be seen on the face. Use a photo with your cheeks uncovered, in even light."
 )
+# When most of the face's skin clipped in green or blue as well as red (two stops over on a
+# light face), nothing of its colour is left to read, and the person is told why.
+_WASHED_OUT_MESSAGE = (
+    "Your face is so brightly lit in this photo that its colour is washed out to white. "
+    "Take it again out of direct light, or with the exposure turned down."
+)
+_WASHED_OUT_SHARE = 0.5
 
 _SRGB8_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0)
 # Logarithms of the same, with 0 read as half a code step: the quantisation floor of 8 bits.
@@ -166,6 +173,8 @@ class SkinSample:
     left_side: np.ndarray | None = None
     # How far apart the two cheeks' colours are (``_cheek_colour_difference``)
     cheek_colour_difference: float = 0.0
+    # Share of the skin regions' pixels that clipped in green or blue, which cannot be read
+    washed_out_share: float = 0.0
 
     @cached_property
     def cheek_asymmetry(self) -> float:
@@ -200,7 +209,8 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
     left_side = (positions - landmarks[_MIDLINE]) @ across > 0
     if cheeks_covered(rgb, face, pixels, region):
         raise AnalysisError("no_face", _COVERED_MESSAGE)
-    linear, logs, keep = _with_red_rebuilt(pixels)
+    linear, logs, readable = _with_red_rebuilt(pixels)
+    keep = readable.copy()
     keep &= _luminance_ok(linear, region, keep)
     keep &= _chroma_ok(logs, region, keep)
 
@@ -226,6 +236,7 @@ def sample_skin(rgb: np.ndarray, face: Face) -> SkinSample:
             select_rows(pixels, region == REGIONS.index("cheeks")),
             left_side[region == REGIONS.index("cheeks")],
         ),
+        washed_out_share=float(1.0 - readable.mean()) if len(readable) else 0.0,
     )
 
 
@@ -325,7 +336,8 @@ def skin_linear_rgb(sample: SkinSample) -> np.ndarray:
     light from one side counts less, or not at all (SIDE_LIT_ASYMMETRY).
     """
     if len(sample.linear_rgb) == 0:
-        raise AnalysisError("no_face", _NO_SKIN_MESSAGE)
+        washed_out = sample.washed_out_share > _WASHED_OUT_SHARE
+        raise AnalysisError("no_face", _WASHED_OUT_MESSAGE if washed_out else _NO_SKIN_MESSAGE)
     lab = linear_rgb_to_lab(sample.linear_rgb)
     cheeks = sample.regions == REGIONS.index("cheeks")
     if cheeks.sum() >= _MIN_CHEEK_PIXELS:

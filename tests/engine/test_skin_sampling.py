@@ -104,6 +104,31 @@ def test_a_pixel_whose_green_or_blue_clipped_cannot_be_read():
     assert not readable[:60].any() and readable[60:].all()
 
 
+def test_a_face_washed_out_to_white_is_refused_saying_so(shared_faces):
+    rgb, face = dataset_face(shared_faces, "012_03.jpg")  # a light skin
+    washed_out = linear_to_srgb8(srgb8_to_linear(rgb) * 2.0**2.5)
+
+    with pytest.raises(AnalysisError) as refused:
+        skin_linear_rgb(sample_skin(washed_out, face))
+
+    assert refused.value.code == "no_face"
+    assert "brightly lit" in refused.value.message and "exposure" in refused.value.message
+
+
+def test_a_face_with_no_bare_skin_left_is_not_called_washed_out():
+    empty = SkinSample(
+        linear_rgb=np.empty((0, 3)),
+        mask=np.zeros((4, 4), dtype=bool),
+        region_counts=dict.fromkeys(REGIONS, 0),
+        regions=np.empty(0, dtype=np.int64),
+    )
+
+    with pytest.raises(AnalysisError) as refused:
+        skin_linear_rgb(empty)
+
+    assert "uncovered" in refused.value.message
+
+
 @pytest.mark.parametrize("name", ["036_03.jpg", "006_03.jpg", "061_08.jpg"])
 def test_it_measures_skin_close_to_the_reference_ita(shared_faces, name):
     reference = next(p for p in read_manifest(shared_faces) if p.file == f"images/{name}")
