@@ -34,5 +34,10 @@ class AnalysisError(Exception):
         self.message = message or MESSAGES[code]
         super().__init__(self.message)
 
+    def __reduce__(self):
+        # Rebuilt from its code and message, so that it can cross from a worker process (an
+        # exception is pickled by its args, here the message alone, which is no code).
+        return type(self), (self.code, self.message)
+
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
