@@ -468,14 +468,14 @@ def test_it_refuses_a_grey_copy_of_a_real_face_but_not_the_face(face):
 
 @pytest.mark.parametrize(
     "coloured, pitch, refused",
-    [(99, 8, True), (100, 8, False), (100, 16, False)],
-    ids=["99-coloured", "100-coloured", "100-coloured-every-sixteenth"],
+    [(19, 8, True), (20, 8, False), (20, 16, False)],
+    ids=["19-coloured", "20-coloured", "20-coloured-every-sixteenth"],
 )
-def test_it_refuses_a_grey_picture_with_under_one_percent_coloured_samples(
+def test_it_refuses_a_grey_picture_with_under_a_fifth_of_a_percent_coloured_samples(
     coloured, pitch, refused
 ):
     # A 400 px square is sampled every fourth pixel, 100 x 100 samples: a colour photo has at
-    # least 1 % of them coloured. At a pitch of 8 (offset 4) none falls on every sixteenth
+    # least 0.2 % of them coloured. At a pitch of 8 (offset 4) none falls on every sixteenth
     # pixel, where a photo is looked at first; at 16 they all do.
     pixels = np.full((400, 400, 3), 128, dtype=np.uint8)
     rows, columns = np.divmod(np.arange(coloured), 25)
@@ -487,6 +487,18 @@ def test_it_refuses_a_grey_picture_with_under_one_percent_coloured_samples(
         assert refusal(data) == "grayscale_image"
     else:
         assert load_image(data).rgb.shape == (400, 400, 3)
+
+
+def test_a_dark_face_small_in_a_plain_frame_is_not_taken_for_black_and_white(shared_faces):
+    # The darkest development face, 250 px wide in a 12 MP frame of its grey backdrop: a
+    # sixteenth of the frame's width, within what the engine reads (a face found that small is
+    # read again closer). Its skin is all the colour the picture has.
+    portrait = Image.open(shared_faces / "images" / "137_03.jpg").convert("RGB")
+    portrait = portrait.resize((round(portrait.width * 0.45), round(portrait.height * 0.45)))
+    frame = Image.new("RGB", (4032, 3024), portrait.getpixel((5, 5)))
+    frame.paste(portrait, (1500, 1200))
+
+    assert load_image(encode(frame, "JPEG", quality=90)).rgb.shape[2] == 3
 
 
 def test_it_refuses_a_picture_with_a_side_under_min_side():
