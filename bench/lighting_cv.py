@@ -80,7 +80,7 @@ def collect(data: Path, workers: int) -> None:
         results = list(
             pool.map(
                 _relit_copies_job,
-                [(photo, COPIES_PER_PHOTO, SEED) for photo in photos],
+                [(photo, COPIES_PER_PHOTO, SEED, 0.0, 0.0) for photo in photos],
                 chunksize=2,
             )
         )

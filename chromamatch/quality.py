@@ -90,7 +90,8 @@ SMALL_FACE_WIDTH_PX = 180
 # degrees too dark), 1.5 stops over read +0.9 (11 degrees too light). The warnings start just
 # past the trained range, where the correction stops being trustworthy; within it the
 # estimate is within about 0.1 EV, and of the training's 89 copies at -1..-0.9 EV 3 read
-# under -1.1 (one under -1.2).
+# under -1.1 (one under -1.2). What is warned, and what is read wrong unwarned, at each
+# exposure: bench/exposure_warnings.py (docs/exposure_warnings.md).
 _TOO_DARK_EV = -1.1
 _OVEREXPOSED_EV = 0.75
 # Share of the face's pixels that are clipped (any channel >= CLIPPED_8BIT) or crushed (every

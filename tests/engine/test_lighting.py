@@ -449,3 +449,23 @@ def test_a_copy_through_a_tone_curve_is_trained_to_move_the_skin_by_it(shared_fa
     for before, after in zip(plain[1:], curved[1:], strict=True):
         assert np.array_equal(before["light"], after["light"])
         assert np.abs(after["targets"][3:] - before["targets"][3:]).max() > 0.02
+
+
+def test_copies_beyond_the_evaluated_exposures_come_on_top_of_the_same_lights(shared_faces):
+    from chromamatch.faces_manifest import read_manifest
+    from chromamatch.lighting_training import BEYOND_EV_RANGE, SEED, photo_lights
+    from chromamatch.relight import EV_RANGE
+
+    photo = next(p for p in read_manifest(shared_faces) if p.expression == "neutral")
+
+    plain = photo_lights(photo, 40, SEED)
+    more = photo_lights(photo, 40, SEED, beyond_range_share=0.2)
+
+    assert more[:40] == plain
+    extra = [light["ev"] for light, _ in more[40:]]
+    assert len(extra) == 8
+    assert all(
+        BEYOND_EV_RANGE[0] <= ev < EV_RANGE[0] or EV_RANGE[1] < ev <= BEYOND_EV_RANGE[1]
+        for ev in extra
+    )
+    assert min(extra) < EV_RANGE[0] and max(extra) > EV_RANGE[1]
