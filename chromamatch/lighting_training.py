@@ -7,8 +7,8 @@ Each photo is relit under random lights (chromamatch.relight.random_lighting), h
 with a coloured wall behind the person, stored as a JPEG and loaded back as an upload is; it
 also counts once as shot, where the target is no change. With ``--beyond-range-share``, that
 share of copies more is exposed beyond the evaluation's -1..+0.7 EV (to -2 and +1.5); the
-shipped weights were trained without: with 0.2 they read photos 1.5 and 2 stops under or
-over within 0.2 EV, but photos as shot 0.05-0.4 degrees of ITA worse
+shipped weights were trained without: with 0.2 they read photos from 2 stops under to 1.2
+over within 0.1 EV, but photos as shot 0.05-0.4 degrees of ITA worse
 (docs/lighting_model_card.md). Selfies are not framed like the
 studio portraits, so part of the copies (and two copies as shot) are reframed first: shrunk,
 cropped tighter, or pasted small into a large frame of the backdrop's or a wall's colour, then
