@@ -173,7 +173,8 @@ class SkinSample:
     left_side: np.ndarray | None = None
     # How far apart the two cheeks' colours are (``_cheek_colour_difference``)
     cheek_colour_difference: float = 0.0
-    # Share of the skin regions' pixels that clipped in green or blue, which cannot be read
+    # Share of the skin regions' pixels too clipped to read (green or blue clipped, or red with
+    # no unclipped pixels to rebuild it from: ``_with_red_rebuilt``)
     washed_out_share: float = 0.0
 
     @cached_property
