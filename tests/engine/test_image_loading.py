@@ -490,8 +490,8 @@ def test_it_refuses_a_grey_picture_with_under_a_twentieth_of_a_percent_coloured_
 
 
 def test_a_dark_face_small_in_a_plain_frame_is_not_taken_for_black_and_white(shared_faces):
-    # The darkest development face, 250 px wide in a 12 MP frame of its grey backdrop: a
-    # sixteenth of the frame's width, within what the engine reads (a face found that small is
+    # The darkest development face, about 200 px wide in a 12 MP frame of its grey backdrop: a
+    # twentieth of the frame's width, within what the engine reads (a face found that small is
     # read again closer). Its skin is all the colour the picture has.
     portrait = Image.open(shared_faces / "images" / "137_03.jpg").convert("RGB")
     portrait = portrait.resize((round(portrait.width * 0.45), round(portrait.height * 0.45)))
