@@ -13,8 +13,9 @@ Cues, all computed from the photo's pixels in a few milliseconds (no mediapipe h
   border) and the clothing below the chin.
 
 Two estimators read them: a learned one (``chromamatch/data/lighting_model.npz``, trained by
-``python -m chromamatch.lighting_training`` on relit copies of the development faces) and a
-rule-based baseline (calibrated white-patch on eyes and teeth, bright pixels and grey-edge).
+``python -m chromamatch.lighting_training`` on relit copies of the development faces; photos
+exposed beyond the range it was judged on are read by a second ensemble) and a rule-based
+baseline (calibrated white-patch on eyes and teeth, bright pixels and grey-edge).
 Either estimate is then pinned by the backdrop and the top where they look grey
 (``pin_to_grey_surfaces``): a grey wall or a white top shows the light's colour more exactly
 than anything on the face.
@@ -692,10 +693,28 @@ def rule_based_targets(features: np.ndarray) -> np.ndarray:
 # --- learned estimator ------------------------------------------------------------------------
 
 
+# Exposures beyond the evaluation's range (relight.EV_RANGE, -1..+0.7 EV) are read by a second
+# ensemble trained with copies out to -2 and +1.5 EV: the first, trained within the range,
+# reads them as the nearest exposure it knew (2 stops under as -1.4 EV, ITA 20 degrees too
+# dark), and the second, which reads them, is a little worse on photos as shot
+# (docs/lighting_model_card.md). The second counts from where the exposure it reads enters the
+# range's last tenth of a stop, and fully 0.25 EV further, so nothing jumps; photos as shot and
+# the rest of the range are the first's alone.
+_BEYOND_RANGE_FROM_EV = (-0.9, 0.6)
+_BEYOND_RANGE_RAMP_EV = 0.25
+
+
+def beyond_range_weight(ev: np.ndarray) -> np.ndarray:
+    """How much the beyond-range ensemble counts, from the exposure it reads (stops)."""
+    low, high = _BEYOND_RANGE_FROM_EV
+    past = np.maximum(low - np.asarray(ev, dtype=np.float64), np.asarray(ev) - high)
+    return np.clip(past / _BEYOND_RANGE_RAMP_EV, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
-class LightingModel:
-    """An ensemble of small MLPs, each with a linear skip path, from standardised cues to six
-    targets; the prediction is the members' mean.
+class Ensemble:
+    """Small MLPs, each with a linear skip path, from standardised cues to six targets; the
+    prediction is the members' mean.
 
     (log R/G, log B/G, EV) of the light, then the same three for how far the skin sample
     itself moved (the light plus what clipping took out of the sample). Members differ only
@@ -730,14 +749,54 @@ class LightingModel:
         stacked = {name: np.stack([m[name] for m in members]) for name in members[0]}
         return cls(**standardisation, **stacked)
 
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        return {prefix + name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str = "") -> "Ensemble":
+        arrays = {
+            name: np.array(data[prefix + name], dtype=np.float64)
+            for name in cls.__dataclass_fields__
+        }
+        # A file written before ensembles holds one MLP without the members axis.
+        if arrays["hidden_weights"].ndim == 2:
+            arrays |= {
+                name: arrays[name][None]
+                for name in arrays
+                if name not in ("feature_mean", "feature_scale")
+            }
+        return cls(**arrays)
+
+
+_BEYOND_PREFIX = "beyond_range_"
+
+
+@dataclass(frozen=True)
+class LightingModel:
+    """The learned estimator: the ensemble trained within the evaluation's exposures, and
+    (where trained) the one that also saw exposures beyond them, blended by
+    ``beyond_range_weight``."""
+
+    within_range: Ensemble
+    beyond_range: Ensemble | None = None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        within = self.within_range.predict(features)
+        if self.beyond_range is None:
+            return within
+        beyond = self.beyond_range.predict(features)
+        weight = beyond_range_weight(beyond[:, 2])[:, None]
+        return within + weight * (beyond - within)
+
     def save(self, path: Path, **metadata: str) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        beyond = self.beyond_range.arrays(_BEYOND_PREFIX) if self.beyond_range else {}
         np.savez_compressed(
             path,
             feature_names=np.array(FEATURE_NAMES),
-            **arrays,
+            **self.within_range.arrays(),
+            **beyond,
             **{f"meta_{key}": np.array(value) for key, value in metadata.items()},
         )
 
@@ -747,17 +806,12 @@ class LightingModel:
             names = tuple(str(name) for name in data["feature_names"])
             if names != FEATURE_NAMES:
                 raise ValueError(f"{path} was trained on other cues; retrain it")
-            arrays = {
-                name: np.array(data[name], dtype=np.float64) for name in cls.__dataclass_fields__
-            }
-        # A file written before ensembles holds one MLP without the members axis.
-        if arrays["hidden_weights"].ndim == 2:
-            arrays |= {
-                name: arrays[name][None]
-                for name in arrays
-                if name not in ("feature_mean", "feature_scale")
-            }
-        return cls(**arrays)
+            beyond = (
+                Ensemble.from_arrays(data, _BEYOND_PREFIX)
+                if _BEYOND_PREFIX + "hidden_weights" in data
+                else None
+            )
+            return cls(Ensemble.from_arrays(data), beyond)
 
 
 def held_out_identities(path: Path = MODEL_PATH) -> set[str]:

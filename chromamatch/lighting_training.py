@@ -5,11 +5,12 @@
 
 Each photo is relit under random lights (chromamatch.relight.random_lighting), half of them
 with a coloured wall behind the person, stored as a JPEG and loaded back as an upload is; it
-also counts once as shot, where the target is no change. With ``--beyond-range-share``, that
-share of copies more is exposed beyond the evaluation's -1..+0.7 EV (to -2 and +1.5); the
-shipped weights were trained without: with 0.2 they read photos from 2 stops under to 1.2
-over within 0.1 EV, but photos as shot 0.05-0.4 degrees of ITA worse
-(docs/lighting_model_card.md). Selfies are not framed like the
+also counts once as shot, where the target is no change. A fifth as many copies more
+(``--beyond-range-share``) are exposed beyond the evaluation's -1..+0.7 EV (to -2 and +1.5):
+an ensemble fitted with them reads such photos within 0.1 EV, but photos as shot 0.05-0.4
+degrees of ITA worse than one fitted without (docs/lighting_model_card.md), so both are
+fitted and the engine blends them by the exposure read (``lighting.LightingModel``); the
+within-range one is exactly what training without them gives. Selfies are not framed like the
 studio portraits, so part of the copies (and two copies as shot) are reframed first: shrunk,
 cropped tighter, or pasted small into a large frame of the backdrop's or a wall's colour, then
 loaded and searched for a face exactly as ``analysis.measure`` does (a small face is read again
@@ -29,6 +30,7 @@ gives their skin figures).
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -47,6 +49,7 @@ from chromamatch.faces_manifest import Photo, read_manifest
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.lighting import (
     MODEL_PATH,
+    Ensemble,
     LightingModel,
     grey_surface_colours,
     lighting_features,
@@ -78,8 +81,10 @@ HELD_OUT_COPIES = 8  # enough for the light's error figures; bench/ has the skin
 # share of the relit copies are lit within a few percent of daylight (see photo_lights).
 AS_SHOT_WEIGHT = 24.0
 NEAR_NEUTRAL_SHARE = 0.15
-# With --beyond-range-share, copies exposed beyond the evaluation's -1..+0.7 EV are drawn
-# within this range (see photo_lights).
+# The beyond-range ensemble (lighting.LightingModel) also sees this share of copies more per
+# photo, exposed beyond the evaluation's -1..+0.7 EV and within this range (see photo_lights):
+# 0.2 reads photos from 2 stops under to 1.2 over within 0.1 EV (docs/lighting_model_card.md).
+BEYOND_RANGE_SHARE = 0.2
 BEYOND_EV_RANGE = (-2.0, 1.5)
 # This share of the relit copies is reframed (see reframe), and each photo also counts this
 # many times reframed as shot, each weighing this much.
@@ -112,6 +117,7 @@ class RelitSet:
     # (n, 6): log R/G, log B/G and EV of the light, then of how far the skin sample moved
     targets: np.ndarray
     weights: np.ndarray  # (n,)
+    beyond_range: np.ndarray  # (n,) bool: exposed beyond the evaluation's range
 
 
 def split_identities(photos: list[Photo], seed: int = SEED) -> tuple[set[str], set[str]]:
@@ -167,12 +173,12 @@ def photo_lights(
     ``near_neutral_share`` of them are moved to within a few percent of daylight at a normal
     exposure: the uniform draws almost never land there, and a photo whose white balance was
     right must come out as it went in, not off by the model's coarse resolution.
-    ``beyond_range_share`` times ``copies`` more lights follow, from a draw of their own (the
-    first ``copies`` stay the same), exposed beyond the evaluation's range
+    ``beyond_range_share`` times ``copies`` (rounded up) more lights follow, from a draw of
+    their own (the first ``copies`` stay the same), exposed beyond the evaluation's range
     (``relight.EV_RANGE``, out to ``BEYOND_EV_RANGE``): a phone misses by more on a dark face
     before a light wall, and an estimator that never saw such a photo read it as the nearest
-    exposure it knew (2 stops under as 1.4: docs/exposure_warnings.md), neither correcting it
-    nor warning.
+    exposure it knew (2 stops under as -1.4 EV, ITA 20 degrees too dark:
+    docs/lighting_model_card.md).
     """
     rng = np.random.default_rng([seed, int(photo.identity), photo.expression == "smiling"])
     lights = []
@@ -189,7 +195,7 @@ def photo_lights(
     beyond_rng = np.random.default_rng(
         [seed, int(photo.identity), photo.expression == "smiling", 4]
     )
-    for _ in range(round(beyond_range_share * copies)):
+    for _ in range(math.ceil(beyond_range_share * copies)):
         light = random_lighting(beyond_rng) | {"ev": _beyond_range_ev(beyond_rng)}
         lights.append((light, int(beyond_rng.integers(80, 96))))
     return lights
@@ -283,7 +289,10 @@ def relit_copies(
     prepared = prepare_photo(photo)
     if prepared is None:
         return []
-    rows = [_copy_row(prepared.shot, prepared.face, np.zeros(3)) | {"weight": AS_SHOT_WEIGHT}]
+    rows = [
+        _copy_row(prepared.shot, prepared.face, np.zeros(3))
+        | {"weight": AS_SHOT_WEIGHT, "beyond_range": False}
+    ]
     lights = photo_lights(
         photo,
         copies,
@@ -320,7 +329,13 @@ def relit_copies(
             # The engine refuses it (too dark to show colour, say): nothing to learn from.
             print(f"{photo.path.name}, copy {index}: refused, {error.message}", file=sys.stderr)
             continue
-        rows.append(row | {"weight": FRAMED_AS_SHOT_WEIGHT if as_shot else 1.0})
+        rows.append(
+            row
+            | {
+                "weight": FRAMED_AS_SHOT_WEIGHT if as_shot else 1.0,
+                "beyond_range": index >= as_shot_copies + copies,
+            }
+        )
     # What the skin measurement itself moved by: the light, and what clipping moved (red
     # rebuilt at the darker pixels' hue, pixels that clipped in green or blue left out).
     as_shot_skin = rows[0]["skin_observed"]
@@ -378,6 +393,7 @@ def build_relit_set(
         features=np.array([row["features"] for row in rows]),
         targets=np.array([row["targets"] for row in rows]),
         weights=np.array([row["weight"] for row in rows]),
+        beyond_range=np.array([row["beyond_range"] for row in rows], dtype=bool),
     )
 
 
@@ -391,7 +407,7 @@ def fit_model(
     epochs: int = EPOCHS,
     weight_decay: float = WEIGHT_DECAY,
     seed: int = SEED,
-) -> LightingModel:
+) -> Ensemble:
     """Fit ``members`` MLPs-with-linear-skip, each from its own seeded start, and average them.
 
     The cues are standardised once for all members, and every skip path starts at the same
@@ -422,7 +438,7 @@ def fit_model(
     ]
     for member in fitted:
         member["output_bias"] = member["output_bias"] + target_mean
-    return LightingModel.of_members(fitted, feature_mean=mean, feature_scale=scale)
+    return Ensemble.of_members(fitted, feature_mean=mean, feature_scale=scale)
 
 
 def _fit_member(
@@ -510,7 +526,7 @@ class TrainedLighting:
             seed=str(self.seed),
             copies_per_photo=str(self.copies),
             curved_share=str(self.curved_share),
-            # Only where used: the shipped weights, trained without, retrain byte for byte.
+            # Only where used: weights trained without hold the within-range ensemble alone.
             **(
                 {"beyond_range_share": str(self.beyond_range_share)}
                 if self.beyond_range_share
@@ -527,9 +543,13 @@ def train_lighting(
     seed: int = SEED,
     workers: int = 1,
     curved_share: float = 0.0,
-    beyond_range_share: float = 0.0,
+    beyond_range_share: float = BEYOND_RANGE_SHARE,
 ) -> TrainedLighting:
-    """Split people, relight their photos, fit the estimator and measure it on both groups."""
+    """Split people, relight their photos, fit the estimator and measure it on both groups.
+
+    The within-range ensemble is fitted on the copies within the evaluation's exposures only,
+    exactly as without ``beyond_range_share``; the beyond-range one on all of them.
+    """
     started = time.monotonic()
     training, held_out = split_identities(photos, seed)
     print(
@@ -549,16 +569,27 @@ def train_lighting(
         for name, people in (("training", training), ("held_out", held_out))
     }
     print(f"copies read in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    model = fit_model(
-        sets["training"].features,
-        sets["training"].targets,
-        sets["training"].weights,
-        seed=seed,
+    fitted = sets["training"]
+    within = ~fitted.beyond_range
+    model = LightingModel(
+        fit_model(
+            fitted.features[within], fitted.targets[within], fitted.weights[within], seed=seed
+        ),
+        fit_model(fitted.features, fitted.targets, fitted.weights, seed=seed)
+        if fitted.beyond_range.any()
+        else None,
     )
     figures = {
-        name: target_errors(model.predict(data.features), data.targets)
+        name: target_errors(
+            model.predict(data.features[~data.beyond_range]), data.targets[~data.beyond_range]
+        )
         for name, data in sets.items()
     }
+    beyond = sets["held_out"].beyond_range
+    if beyond.any():
+        figures["held_out_beyond_range"] = target_errors(
+            model.predict(sets["held_out"].features[beyond]), sets["held_out"].targets[beyond]
+        )
     for name, errors in figures.items():
         print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in errors.items()), file=sys.stderr)
     return TrainedLighting(model, held_out, figures, seed, copies, curved_share, beyond_range_share)
@@ -580,8 +611,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--beyond-range-share",
         type=float,
-        default=0.0,
-        help="that share of copies more, exposed beyond the evaluation's -1..+0.7 EV",
+        default=BEYOND_RANGE_SHARE,
+        help="that share of copies more, exposed beyond the evaluation's -1..+0.7 EV, for the "
+        "beyond-range ensemble (0: none)",
     )
     args = parser.parse_args(argv)
 

@@ -84,14 +84,12 @@ MIN_JPEG_QUALITY = 70
 # median). A face small in a large photo is read again closer (analysis.REREAD_BELOW_PX)
 # and is not warned: the photo has the pixels.
 SMALL_FACE_WIDTH_PX = 180
-# exposure_ev is the lighting estimator's exposure relative to a normal one, in stops. It was
-# trained on -1..+0.7 EV, and beyond that its estimate flattens: the 16 held-out people's
-# photos 2 stops under read -1.2 to -1.5 (median -1.4) and are corrected too little (ITA 20
-# degrees too dark), 1.5 stops over read +0.9 (11 degrees too light). The warnings start just
-# past the trained range, where the correction stops being trustworthy; within it the
-# estimate is within about 0.1 EV, and of the training's 89 copies at -1..-0.9 EV 3 read
-# under -1.1 (one under -1.2). What is warned, and what is read wrong unwarned, at each
-# exposure: bench/exposure_warnings.py (docs/exposure_warnings.md).
+# exposure_ev is the lighting estimator's exposure relative to a normal one, in stops; it
+# reads photos from 2 stops under to 1.2 over within about 0.1 EV and corrects them
+# (lighting.LightingModel). The warnings start just past the evaluation's -1..+0.7 EV all the
+# same: a photo that dark has coarse, noisy dim channels and one that bright has lost its
+# clipped ones, and a better photo is the advice. What is warned, and what is read wrong
+# unwarned, at each exposure: bench/exposure_warnings.py (docs/exposure_warnings.md).
 _TOO_DARK_EV = -1.1
 _OVEREXPOSED_EV = 0.75
 # Share of the face's pixels that are clipped (any channel >= CLIPPED_8BIT) or crushed (every

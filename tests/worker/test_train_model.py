@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from chromamatch import registry
+from chromamatch import engine_data, registry
 from worker.model_loader import mlflow_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mlflow_registry")]
@@ -58,6 +58,15 @@ def test_train_model_registers_the_next_version_with_its_figures(small_manifest)
     assert report["meta"]["people"] == 2  # the held-out fifth of ten people
     # Registered, not served: promotion is a separate, gated step.
     assert registry.production_version(client).version == production_before
+    # Both lighting ensembles were trained: the one for photos beyond the evaluated exposures
+    # travels in the same weights file.
+    import mlflow
+
+    model_dir = Path(
+        mlflow.artifacts.download_artifacts(f"models:/{registry.MODEL_NAME}/{version.version}")
+    )
+    data = engine_data.EngineData.read(model_dir / "artifacts" / registry.ENGINE_DATA_ARTIFACT)
+    assert data.lighting_model.beyond_range is not None
 
 
 def test_train_model_refuses_a_folder_without_a_manifest(tmp_path):
