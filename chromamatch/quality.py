@@ -77,11 +77,9 @@ _MAX_OUTSIDE_SHARE = 0.02
 MIN_JPEG_QUALITY = 70
 # Below this width in the photo's own pixels a face is too small for its irises, whatever the
 # engine does: the 78 neutral development photos shrunk until the face spans 140 / 160 / 170 /
-# 180 / 190 / 210 px changed eye colour for 0.21 / 0.12 / 0.12 / 0.06 / 0.09 / 0.04 of them
-# (docs/same_photo.md). Their season changed for 0.13-0.22 at every size, as on a photo
-# scaled to 85 % (0.13): with the lighting weights retrained on 2026-11-28 the season is
-# noisier on every passed-on copy (0.06-0.09 with those before; skin ITA 0.3-0.85 degrees,
-# median). A face small in a large photo is read again closer (analysis.REREAD_BELOW_PX)
+# 180 / 190 / 210 px changed eye colour for 0.21 / 0.12 / 0.12 / 0.08 / 0.08 / 0.04 of them
+# (docs/same_photo.md, 2026-11-29). Their season changed for 0.12-0.22 at every size, about
+# as on a photo scaled to 85 % (0.10; skin ITA 0.3-0.85 degrees, median). A face small in a large photo is read again closer (analysis.REREAD_BELOW_PX)
 # and is not warned: the photo has the pixels.
 SMALL_FACE_WIDTH_PX = 180
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops; it
