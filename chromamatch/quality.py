@@ -79,8 +79,9 @@ MIN_JPEG_QUALITY = 70
 # engine does: the 78 neutral development photos shrunk until the face spans 140 / 160 / 170 /
 # 180 / 190 / 210 px changed eye colour for 0.21 / 0.12 / 0.12 / 0.08 / 0.08 / 0.04 of them
 # (docs/same_photo.md, 2026-11-29). Their season changed for 0.12-0.22 at every size, about
-# as on a photo scaled to 85 % (0.10; skin ITA 0.3-0.85 degrees, median). A face small in a large photo is read again closer (analysis.REREAD_BELOW_PX)
-# and is not warned: the photo has the pixels.
+# as on a photo scaled to 85 % (0.10; skin ITA 0.3-0.85 degrees, median). A face small in a
+# large photo is read again closer (analysis.REREAD_BELOW_PX) and is not warned: the photo
+# has the pixels.
 SMALL_FACE_WIDTH_PX = 180
 # exposure_ev is the lighting estimator's exposure relative to a normal one, in stops; it
 # reads photos from 2 stops under to 1.2 over within about 0.1 EV and corrects them
