@@ -750,10 +750,12 @@ class Ensemble:
         return cls(**standardisation, **stacked)
 
     def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The weights by field name, each name after ``prefix`` (how a file stores them)."""
         return {prefix + name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_arrays(cls, data, prefix: str = "") -> "Ensemble":
+        """The ensemble stored in ``data`` (an ``np.load`` of a weights file) under ``prefix``."""
         arrays = {
             name: np.array(data[prefix + name], dtype=np.float64)
             for name in cls.__dataclass_fields__

@@ -209,8 +209,8 @@ def test_the_beyond_range_ensemble_counts_only_past_the_edge_of_the_range(
 def test_it_takes_out_an_exposure_beyond_the_evaluated_range(held_out, ev):
     """A phone misses by more than the evaluation's -1..+0.7 EV on a dark face before a light
     wall; the within-range ensemble alone read 2 stops under as -1.4 EV and the skin 20 degrees
-    of ITA too dark (docs/exposure_warnings.md). Over-exposed photos clip, and are warned so
-    (the bench gives how far they still read)."""
+    of ITA too dark (docs/lighting_model_card.md). Over-exposed photos clip, and are warned so
+    (bench/exposure_warnings.py gives how far they still read)."""
     ita_as_shot, _ = _skin_ita(held_out["shot"], "learned")
     exposed = _upload(linear_to_srgb8(srgb8_to_linear(held_out["full"]) * 2.0**ev))
     ita_uncorrected, _ = _skin_ita(exposed, None)
