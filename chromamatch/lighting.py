@@ -36,7 +36,7 @@ from chromamatch.colour import (
     srgb_to_linear,
 )
 from chromamatch.face_landmarks import Face
-from chromamatch.relight import srgb8_to_linear
+from chromamatch.relight import EV_RANGE, srgb8_to_linear
 from chromamatch.skin_sampling import SkinSample, sclera_linear_rgb, teeth_linear_rgb
 from chromamatch.small_arrays import brightest_channel, median, select_rows
 
@@ -698,9 +698,10 @@ def rule_based_targets(features: np.ndarray) -> np.ndarray:
 # reads them as the nearest exposure it knew (2 stops under as -1.4 EV, ITA 20 degrees too
 # dark), and the second, which reads them, is a little worse on photos as shot
 # (docs/lighting_model_card.md). The second counts from where the exposure it reads enters the
-# range's last tenth of a stop, and fully 0.25 EV further, so nothing jumps; photos as shot and
-# the rest of the range are the first's alone.
-_BEYOND_RANGE_FROM_EV = (-0.9, 0.6)
+# range's last tenth of a stop (-0.9 and +0.6 EV), and fully 0.25 EV further, so nothing jumps;
+# photos as shot and the rest of the range are the first's alone.
+_BEYOND_RANGE_EDGE_EV = 0.1
+_BEYOND_RANGE_FROM_EV = (EV_RANGE[0] + _BEYOND_RANGE_EDGE_EV, EV_RANGE[1] - _BEYOND_RANGE_EDGE_EV)
 _BEYOND_RANGE_RAMP_EV = 0.25
 
 

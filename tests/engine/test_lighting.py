@@ -192,17 +192,14 @@ def test_the_beyond_range_ensemble_counts_only_past_the_edge_of_the_range(
 ):
     within = _constant([0.1, -0.1, -0.8, 0.2, -0.2, -0.8])
     beyond = _constant([0.3, 0.1, beyond_ev, 0.4, 0.0, beyond_ev])
-    expected = (1 - beyond_weight) * within.predict(np.zeros((1, len(FEATURE_NAMES)))) + (
-        beyond_weight * beyond.predict(np.zeros((1, len(FEATURE_NAMES))))
-    )
+    x = np.zeros((1, len(FEATURE_NAMES)))
+    expected = (1 - beyond_weight) * within.predict(x) + beyond_weight * beyond.predict(x)
     path = tmp_path / "model.npz"
     LightingModel(within, beyond).save(path)
 
     for model in (LightingModel(within, beyond), LightingModel.load(path)):
-        assert model.predict(np.zeros((1, len(FEATURE_NAMES)))) == pytest.approx(expected)
-    assert LightingModel(within).predict(np.zeros((1, len(FEATURE_NAMES)))) == pytest.approx(
-        within.predict(np.zeros((1, len(FEATURE_NAMES))))
-    )
+        assert model.predict(x) == pytest.approx(expected)
+    assert LightingModel(within).predict(x) == pytest.approx(within.predict(x))
 
 
 @pytest.mark.parametrize("ev", [-2.0, -1.5, -1.2])
