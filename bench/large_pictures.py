@@ -33,6 +33,8 @@ INPUTS = [
     ("HEIC 12 MP", 4032, 3024, "HEIF", "RGB"),
     ("HEIC 48 MP", 8064, 6048, "HEIF", "RGB"),
     ("WEBP 12 MP", 4032, 3024, "WEBP", "RGB"),
+    ("WEBP 48 MP", 8064, 6048, "WEBP", "RGB"),
+    ("WEBP 48 MP, with transparency", 8064, 6048, "WEBP", "RGBA"),
     ("PNG 12 MP", 4032, 3024, "PNG", "RGB"),
     ("PNG 49 MP, RGBA", 8100, 6048, "PNG", "RGBA"),
     ("PNG 49 MP, palette with transparency", 8100, 6048, "PNG", "P"),
@@ -60,7 +62,10 @@ def make_input(path: Path, width: int, height: int, image_format: str, mode: str
     frame = Image.new("RGB", (width, height), face.getpixel((5, 5)))
     frame.paste(face.resize((side, side), Image.Resampling.BILINEAR), ((width - side) // 2, 0))
     if mode == "RGBA":
-        frame.putalpha(255)
+        # A cut-out corner: a WEBP whose alpha is all opaque is stored without it.
+        alpha = Image.new("L", frame.size, 255)
+        alpha.paste(0, (0, 0, width // 8, height // 8))
+        frame.putalpha(alpha)
     elif mode == "P":
         frame = frame.quantize(colors=255)
         frame.info["transparency"] = 0
@@ -125,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         "pixel is decoded; a 900 megapixel PNG bomb is refused in a few milliseconds "
         "(`tests/engine/test_image_loading.py`). A colour JPEG decodes at libjpeg's reduced "
         "scales; a CMYK JPEG is decoded twice, strictly to find lost data and then by Pillow; "
-        "a colour HEIC is read from libheif's own buffer; other pictures decode in full "
-        "through Pillow, which keeps four bytes per RGB pixel, before they are reduced.\n"
+        "a colour HEIC is read from libheif's own buffer; a WEBP is decoded by OpenCV, at "
+        "three bytes per pixel and reduced as it goes when opaque, whole with its alpha "
+        "otherwise; a PNG decodes in full through Pillow, which keeps four bytes per RGB "
+        "pixel, before it is reduced.\n"
     )
     print(REPORT.read_text())
     return 0

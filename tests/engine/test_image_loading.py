@@ -197,6 +197,30 @@ def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
     assert thumbnail.rgb.shape == (375, 500, 3)
 
 
+def test_it_decodes_a_12_megapixel_webp_at_reduced_size(face, monkeypatch):
+    # Pillow would hold it at four bytes a pixel, copied twice (docs/large_pictures.md).
+    decoded_sizes = []
+    real_decode = image_loading.cv2.imdecode
+
+    def recording_decode(*args, **kwargs):
+        decoded = real_decode(*args, **kwargs)
+        decoded_sizes.append((decoded.shape[1], decoded.shape[0]))
+        return decoded
+
+    monkeypatch.setattr(image_loading.cv2, "imdecode", recording_decode)
+    large = face.resize((4000, 3000), Image.Resampling.BILINEAR)
+
+    loaded = load_image(encode(large, "WEBP", quality=90))
+
+    # Reduced by 4 as it is decoded (the largest of 2, 4 and 8 that keeps 640 x 480), then
+    # resampled the rest of the way.
+    assert decoded_sizes == [(1000, 750)]
+    assert loaded.rgb.shape == (480, 640, 3)
+    assert loaded.original_size == (4000, 3000) and loaded.scale == pytest.approx(0.16)
+    expected = np.asarray(large.resize((640, 480), Image.Resampling.LANCZOS), dtype=int)
+    assert np.abs(loaded.rgb.astype(int) - expected).mean() < 2
+
+
 # What the person sees at the top-left, top-right, bottom-left and bottom-right of a picture
 # stored as RED GREEN / BLUE YELLOW, for each EXIF orientation (EXIF 2.32, tag 0x0112).
 SHOWN_CORNERS = {
@@ -225,14 +249,16 @@ def test_it_turns_the_picture_as_its_exif_orientation_says(orientation):
     assert_quadrants(loaded.rgb, SHOWN_CORNERS[orientation], 8)
 
 
-def test_it_turns_a_heic_taken_sideways():
+@pytest.mark.parametrize("image_format", ["HEIF", "WEBP"])
+def test_it_turns_a_heic_or_webp_taken_sideways(image_format):
     exif = Image.Exif()
     exif[0x0112] = 6
-    data = encode(quadrants(320, 240), "HEIF", exif=exif.tobytes())
+    data = encode(quadrants(320, 240), image_format, exif=exif.tobytes())
 
     loaded = load_image(data)
 
     assert loaded.rgb.shape == (320, 240, 3)
+    assert loaded.original_size == (240, 320)
     assert_quadrants(loaded.rgb, SHOWN_CORNERS[6], 12)
 
 
@@ -361,7 +387,7 @@ def test_it_reads_a_10_bit_heic_as_8_bit_rgb():
     assert_quadrants(loaded.rgb, (RED, GREEN, BLUE, YELLOW), 8)
 
 
-@pytest.mark.parametrize("image_format", ["PNG", "HEIF"])
+@pytest.mark.parametrize("image_format", ["PNG", "HEIF", "WEBP"])
 def test_it_shows_transparent_areas_as_white(image_format):
     rgba = np.zeros((240, 320, 4), np.uint8)
     rgba[:, :160] = (*RED, 255)
@@ -370,8 +396,20 @@ def test_it_shows_transparent_areas_as_white(image_format):
     loaded = load_image(encode(Image.fromarray(rgba), image_format))
 
     top_left, top_right, _, _ = quadrant_colours(loaded.rgb)
-    assert np.abs(top_left - RED).max() < {"PNG": 1, "HEIF": 8}[image_format]
+    assert np.abs(top_left - RED).max() < {"PNG": 1, "HEIF": 8, "WEBP": 8}[image_format]
     assert np.abs(top_right - 255).max() < 1
+
+
+def test_a_half_transparent_webp_is_shown_on_white_as_the_same_png_is():
+    rgba = np.dstack([quadrants(320, 240), np.full((240, 320), 255, np.uint8)])
+    rgba[120:, :, 3] = 128
+
+    as_webp = load_image(encode(Image.fromarray(rgba), "WEBP", lossless=True)).rgb
+    as_png = load_image(encode(Image.fromarray(rgba), "PNG")).rgb
+
+    assert np.abs(as_webp.astype(int) - as_png.astype(int)).max() <= 1
+    # Blue half shown over white: (40, 60, 210) halfway to 255.
+    assert_quadrants(as_webp, (RED, GREEN, (148, 158, 233), (243, 233, 148)), 2)
 
 
 def test_it_reads_a_cmyk_jpeg():
