@@ -235,6 +235,32 @@ SHOWN_CORNERS = {
 }
 
 
+def png_chunks(data: bytes) -> list[bytes]:
+    """A PNG's chunks after its signature, each whole (length, type, body and checksum)."""
+    chunks, position = [], 8
+    while position < len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        chunks.append(data[position : position + 12 + length])
+        position += 12 + length
+    return chunks
+
+
+def test_it_turns_a_png_whose_exif_comes_after_its_image_data():
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    saved = encode(quadrants(320, 240), "PNG", exif=exif.tobytes())
+    chunks = png_chunks(saved)
+    kinds = [chunk[4:8] for chunk in chunks]
+    assert kinds.index(b"eXIf") < kinds.index(b"IDAT")  # as Pillow writes it
+    exif_chunk = chunks.pop(kinds.index(b"eXIf"))
+    data = saved[:8] + b"".join(chunks[:-1]) + exif_chunk + chunks[-1]
+
+    loaded = load_image(data)
+
+    assert loaded.rgb.shape == (320, 240, 3)
+    assert_quadrants(loaded.rgb, SHOWN_CORNERS[6], 2)
+
+
 @pytest.mark.parametrize("orientation", sorted(SHOWN_CORNERS))
 def test_it_turns_the_picture_as_its_exif_orientation_says(orientation):
     exif = Image.Exif()
@@ -372,6 +398,18 @@ def test_it_reads_a_16_bit_png_as_8_bit_rgb():
 
     assert loaded.rgb.shape == (240, 300, 3)
     assert np.abs(loaded.rgb.reshape(-1, 3).astype(int) - (200, 100, 50)).max() <= 1
+
+
+def test_it_reads_a_16_bit_png_with_transparency_on_white():
+    opaque = np.tile(np.array([200 * 257, 100 * 257, 50 * 257, 65535], ">u2"), 150)
+    clear = np.tile(np.array([10, 10, 10, 0], ">u2"), 150)
+    row = b"\x00" + opaque.tobytes() + clear.tobytes()
+
+    loaded = load_image(png_bytes(300, 240, 16, 6, [row * 240]))
+
+    assert loaded.rgb.shape == (240, 300, 3)
+    assert np.abs(loaded.rgb[:, :150].reshape(-1, 3).astype(int) - (200, 100, 50)).max() <= 1
+    assert (loaded.rgb[:, 150:] == 255).all()
 
 
 def test_it_reads_a_10_bit_heic_as_8_bit_rgb():
