@@ -175,16 +175,22 @@ def test_it_downscales_a_large_png_and_never_upscales_a_small_one():
     assert small.rgb.shape == (250, 300, 3) and small.scale == 1.0
 
 
-def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
-    drafted_sizes = []
-    real_decode = image_loading.simplejpeg.decode_jpeg
+def decoded_sizes(monkeypatch, owner, name: str) -> list[tuple[int, int]]:
+    """The (width, height) of each picture that ``owner.name``, a decoder, returns from now."""
+    sizes = []
+    real_decode = getattr(owner, name)
 
     def recording_decode(*args, **kwargs):
         decoded = real_decode(*args, **kwargs)
-        drafted_sizes.append((decoded.shape[1], decoded.shape[0]))
+        sizes.append((decoded.shape[1], decoded.shape[0]))
         return decoded
 
-    monkeypatch.setattr(image_loading.simplejpeg, "decode_jpeg", recording_decode)
+    monkeypatch.setattr(owner, name, recording_decode)
+    return sizes
+
+
+def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
+    drafted_sizes = decoded_sizes(monkeypatch, image_loading.simplejpeg, "decode_jpeg")
     data = encode(face.resize((4000, 3000), Image.Resampling.BILINEAR), "JPEG", quality=90)
 
     loaded = load_image(data)
@@ -199,22 +205,14 @@ def test_it_decodes_a_12_megapixel_jpeg_at_reduced_size(face, monkeypatch):
 
 def test_it_decodes_a_12_megapixel_webp_at_reduced_size(face, monkeypatch):
     # Pillow would hold it at four bytes a pixel, copied twice (docs/large_pictures.md).
-    decoded_sizes = []
-    real_decode = image_loading.cv2.imdecode
-
-    def recording_decode(*args, **kwargs):
-        decoded = real_decode(*args, **kwargs)
-        decoded_sizes.append((decoded.shape[1], decoded.shape[0]))
-        return decoded
-
-    monkeypatch.setattr(image_loading.cv2, "imdecode", recording_decode)
+    sizes = decoded_sizes(monkeypatch, image_loading.cv2, "imdecode")
     large = face.resize((4000, 3000), Image.Resampling.BILINEAR)
 
     loaded = load_image(encode(large, "WEBP", quality=90))
 
     # Reduced by 4 as it is decoded (the largest of 2, 4 and 8 that keeps 640 x 480), then
     # resampled the rest of the way.
-    assert decoded_sizes == [(1000, 750)]
+    assert sizes == [(1000, 750)]
     assert loaded.rgb.shape == (480, 640, 3)
     assert loaded.original_size == (4000, 3000) and loaded.scale == pytest.approx(0.16)
     expected = np.asarray(large.resize((640, 480), Image.Resampling.LANCZOS), dtype=int)
