@@ -7,11 +7,11 @@ Paint that is almost grey (off-white, cream, pale blue, pale green) implies a li
 off, close enough to the face's own estimate to be half believed. Each development person's
 neutral photo gets each paint behind them (relight.replace_background, in the studio's own
 light), is stored as a JPEG and read back as an upload is; the table gives the median over
-people of how far the skin's ITA moved from the photo as shot, with the estimate pinned as the
-engine pins it and with no pinning at all. Written to docs/near_grey_walls.md.
+people of how far the skin's ITA moved from the photo as shot (degrees), with the estimate
+pinned as the engine pins it and with no pinning at all; "held out" is the people the lighting
+weights never saw. Written to docs/near_grey_walls.md.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,9 +21,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import neutral_photos, write_report  # noqa: E402
+
 from chromamatch import colour, engine_data  # noqa: E402
 from chromamatch.face_landmarks import find_faces  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg, load_image  # noqa: E402
 from chromamatch.lighting import (  # noqa: E402
     grey_surface_colours,
@@ -64,15 +65,11 @@ def skin_ita(rgb: np.ndarray) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
+    neutral = neutral_photos(__doc__, argv)
     started = time.monotonic()
     held_out = held_out_identities()
     moved = {paint: [] for paint in PAINTS}  # (pinned, not pinned, held out) per person
-    for photo in read_manifest(args.data):
-        if photo.expression != "neutral":
-            continue
+    for photo in neutral:
         full = np.asarray(Image.open(photo.path).convert("RGB"))
         mask = person_mask(full)
         as_shot = skin_ita(load_image(photo.data).rgb)
@@ -82,30 +79,21 @@ def main(argv: list[str] | None = None) -> int:
             moved[paint].append(
                 (abs(itas[0] - as_shot[0]), abs(itas[1] - as_shot[1]), photo.identity in held_out)
             )
-    lines = [
-        "# Near-grey walls: how far they move the skin",
-        "",
-        f"Last run {time.strftime('%Y-%m-%d')}: `.venv/bin/python bench/near_grey_walls.py "
-        "--data ../shared/data/faces/london`. Each development person's neutral photo with the "
-        "paint behind them, in the studio's own light, against the photo as shot: median over "
-        "people of the change in ITA (degrees), with the lighting estimate pinned by grey "
-        "surfaces as the engine does and with no pinning. Held out: the people the lighting "
-        "weights never saw.",
-        "",
+    rows = [
         "| wall (sRGB) | people | pinned | not pinned | held out: pinned | held out: not pinned |",
         "|---|---|---|---|---|---|",
     ]
     for paint, values in moved.items():
         values = np.array(values, dtype=np.float64)
         out = values[:, 2] > 0
-        lines.append(
+        rows.append(
             f"| {paint} {PAINTS[paint]} | {len(values)} | {np.median(values[:, 0]):.2f} | "
             f"{np.median(values[:, 1]):.2f} | {np.median(values[out, 0]):.2f} | "
             f"{np.median(values[out, 1]):.2f} |"
         )
-    REPORT.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[6:]))
-    print(f"{time.monotonic() - started:.0f} s -> {REPORT}", file=sys.stderr)
+    write_report(
+        REPORT, "Near-grey walls: how far they move the skin", __doc__, len(neutral), started, rows
+    )
     return 0
 
 
