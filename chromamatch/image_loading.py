@@ -440,10 +440,10 @@ def _decode_webp(
     """A WEBP's pixels at ``target_size`` (as ``_downscale`` gives it), through OpenCV.
 
     Pillow decodes a WEBP into four bytes a pixel and copies it twice on the way to RGB: a 48
-    megapixel WEBP of 0.4 MB took 750 MB to load. OpenCV decodes an opaque one into three bytes
-    a pixel and reduces it as it goes (150 MB); one with transparency is read whole with its
-    alpha (370 MB) and shown on white, as ``_to_rgb`` shows a transparent PNG. An animation's
-    first frame is read, as Pillow reads it.
+    megapixel WEBP of 0.4 MB took 750 MiB to load. OpenCV decodes an opaque one into three
+    bytes a pixel and reduces it as it goes (150 MiB); one with transparency is read whole with
+    its alpha (380 MiB) and shown on white, as ``_to_rgb`` shows a transparent PNG
+    (docs/large_pictures.md). An animation's first frame is read, as Pillow reads it.
     """
     buffer = np.frombuffer(data, dtype=np.uint8)
     # The EXIF orientation is applied by _decode, as for every format.
