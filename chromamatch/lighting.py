@@ -708,7 +708,8 @@ _BEYOND_RANGE_RAMP_EV = 0.25
 def beyond_range_weight(ev: np.ndarray) -> np.ndarray:
     """How much the beyond-range ensemble counts, from the exposure it reads (stops)."""
     low, high = _BEYOND_RANGE_FROM_EV
-    past = np.maximum(low - np.asarray(ev, dtype=np.float64), np.asarray(ev) - high)
+    ev = np.asarray(ev, dtype=np.float64)
+    past = np.maximum(low - ev, ev - high)
     return np.clip(past / _BEYOND_RANGE_RAMP_EV, 0.0, 1.0)
 
 
