@@ -20,6 +20,7 @@ from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
 from chromamatch.analysis import result_palette_colours
 from chromamatch.errors import AnalysisError
+from chromamatch.face_shape import explain as explain_face_shape
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
 
 # What the person can do about each quality warning of the engine (chromamatch/quality.py, and
@@ -217,6 +218,9 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
             for key, title in PALETTE_GROUPS
         ],
         metals=palette.get("metals", []),
+        face_shape=explain_face_shape(
+            result["face_shape"]["label"], result["face_shape"].get("measurements", {})
+        ),
         advice=_grouped_advice(result.get("recommendations", [])),
         warnings=[
             {"code": code, "advice": WARNING_ADVICE.get(code, code.replace("_", " ").capitalize())}

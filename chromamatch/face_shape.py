@@ -142,6 +142,85 @@ class FaceShape:
         }
 
 
+# In words, for people: each measurement's name, how its value reads, what a shape's prototype
+# leaning high or low on it means, and how a face above or below most faces reads on it.
+_WORDS = {
+    "length_to_width": (
+        "Length",
+        "{:.2f}",
+        ("a length well above its width", "a length close to its width"),
+        ("longer than most", "shorter than most"),
+    ),
+    "forehead_width": (
+        "Forehead",
+        "{:.0%}",
+        ("a broad forehead", "a narrow forehead"),
+        ("wider than most", "narrower than most"),
+    ),
+    "jaw_width": (
+        "Jaw",
+        "{:.0%}",
+        ("a broad jaw", "a narrow jaw"),
+        ("wider than most", "narrower than most"),
+    ),
+    "chin_width": (
+        "Chin",
+        "{:.0%}",
+        ("a broad chin", "a narrow chin"),
+        ("wider than most", "narrower than most"),
+    ),
+    "jaw_angle_deg": (
+        "Jaw angle",
+        "{:.0f}°",
+        ("a soft, sloping jaw line", "angular jaw corners"),
+        ("softer than most", "more angular than most"),
+    ),
+}
+# A prototype leaning this far (spreads) on a measurement names it among the shape's traits.
+_TRAIT_LEAN = 1.0
+
+
+def explain(label: str, measurements: dict[str, float]) -> dict:
+    """What a face shape means and where a face's measurements sit, for people to read.
+
+    ``summary`` says what the shape is, from its prototype ("A heart face has a broad forehead,
+    a narrow jaw, ..."); ``rows`` gives each measurement as a person reads it, beside the
+    typical value (the development faces' centre) and whether this face is above, below or
+    within one spread of it. A measurement a stored result lacks leaves its row out.
+    """
+    prototype = _PROTOTYPES[label]
+    traits = [
+        _WORDS[name][2][0 if lean > 0 else 1]
+        for name, lean in zip(_FEATURES, prototype, strict=True)
+        if abs(lean) >= _TRAIT_LEAN
+    ]
+    article = "An" if label[0] in "aeiou" else "A"
+    if traits:
+        listed = ", ".join(traits[:-1]) + " and " + traits[-1] if len(traits) > 1 else traits[0]
+        summary = f"{article} {label} face has {listed}."
+    else:
+        summary = (
+            f"{article} {label} face is the typical one: balanced, with no proportion far "
+            "from most faces."
+        )
+    rows = []
+    for name, centre, spread in zip(_FEATURES, _CENTRE, _SPREAD, strict=True):
+        if name not in measurements:
+            continue
+        title, value_format, _, readings = _WORDS[name]
+        deviation = (measurements[name] - centre) / spread
+        reading = "typical" if abs(deviation) < 1 else readings[0 if deviation > 0 else 1]
+        rows.append(
+            {
+                "name": title,
+                "value": value_format.format(measurements[name]),
+                "typical": value_format.format(centre),
+                "reading": reading,
+            }
+        )
+    return {"summary": summary, "rows": rows}
+
+
 def face_shape(face: Face, rgb: np.ndarray | None = None) -> FaceShape:
     """The face shape of FaceMesh landmarks (see the module docstring for the hairline).
 

@@ -188,6 +188,29 @@ def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, us
     assert '<meta http-equiv="refresh"' not in page
 
 
+def test_it_explains_the_face_shape_by_its_measurements(page_client, user, engine_output):
+    analysis = _done(
+        user,
+        engine_output,
+        face_shape={
+            "label": "square",
+            "confidence": 0.7,
+            # Stored before the chin's width was measured: its row is left out.
+            "measurements": {"length_to_width": 1.30, "jaw_width": 0.84, "jaw_angle_deg": 126.0},
+        },
+    )
+
+    response = page_client.get(f"/analyses/{analysis.pk}/")
+
+    text = _text(response)
+    assert "Face shape: square" in text
+    assert "A square face has a broad jaw and angular jaw corners." in text
+    assert "Jaw 84% 79% wider than most" in text
+    assert "Jaw angle 126° 133° more angular than most" in text
+    assert "Length 1.30 1.38 shorter than most" in text
+    assert '<th scope="row">Chin</th>' not in response.content.decode()
+
+
 def test_it_names_a_colour_as_its_own_list_names_it(page_client, user, engine_output):
     # Deep winter lists #ffffff as "Pure white" among its best and "White" among neutrals.
     palette = engine_palette("deep winter")

@@ -10,6 +10,7 @@ from chromamatch.face_landmarks import find_faces, mirrored_landmarks
 from chromamatch.face_shape import (
     LABELS,
     REFIT_BELOW,
+    explain,
     face_shape,
     face_shape_from_points,
     mesh_points,
@@ -211,3 +212,31 @@ def test_a_face_small_in_a_large_frame_measures_as_it_does_close_up(shared_faces
 
     assert len(changes) == 10
     assert abs(np.median(changes)) < 0.01
+
+
+def test_explain_says_what_the_shape_is_and_where_each_measurement_sits():
+    measured = face_shape_from_points(face_points(forehead=0.99, jaw=0.74, chin=0.29))
+
+    explained = explain(measured.label, measured.measurements)
+
+    assert measured.label == "heart"
+    assert explained["summary"].startswith("A heart face has a broad forehead, a narrow jaw")
+    rows = {row["name"]: row for row in explained["rows"]}
+    assert list(rows) == ["Length", "Forehead", "Jaw", "Chin", "Jaw angle"]
+    assert rows["Forehead"] == {
+        "name": "Forehead",
+        "value": "99%",
+        "typical": "95%",
+        "reading": "wider than most",
+    }
+    assert rows["Jaw"]["reading"] == "narrower than most"
+    assert rows["Length"]["reading"] == "typical"
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_explain_describes_every_shape_and_leaves_out_what_was_not_measured(label):
+    explained = explain(label, {"jaw_angle_deg": 125.0})
+
+    assert explained["summary"].startswith(("A ", "An ")) and label in explained["summary"]
+    angle = {"name": "Jaw angle", "value": "125°", "typical": "133°"}
+    assert explained["rows"] == [{**angle, "reading": "more angular than most"}]
