@@ -331,6 +331,42 @@ def _why(
         f"{_describe(lead, axes, colouring, features)} "
         f"and {_describe(support, axes, colouring, features)}. "
         f"The next closest season is {runner_up}."
+        + _undertone_note(corner, (lead, support), axes, colouring, features)
+    )
+
+
+# The reported undertone that a family's temperature contradicts.
+_OPPOSITE_UNDERTONE = {1: "cool", -1: "warm"}
+# A temperature this close to 0 reads as neutral in words.
+_NEAR_NEUTRAL = 0.1
+
+
+def _undertone_note(
+    corner: tuple[int, int, int],
+    named: tuple[str, str],
+    axes: dict[str, float],
+    colouring: Colouring,
+    features: dict[str, float],
+) -> str:
+    """A sentence for a person whose reported undertone reads against their season's family
+    (a warm undertone and a winter): the undertone is the cheeks' alone, while the season's
+    temperature also weighs the forehead and nose, hair and eyes, and may count least."""
+    if colouring.undertone != _OPPOSITE_UNDERTONE[corner[_AXIS_INDEX["temperature"]]]:
+        return ""
+    temperature = axes["temperature"]
+    if abs(temperature) < _NEAR_NEUTRAL:
+        word = "near neutral"
+    else:
+        word = _AXIS_WORDS["temperature"][0 if temperature >= 0 else 1]
+    if "temperature" in named:
+        return (
+            f" Your cheeks read a {colouring.undertone} undertone, but with the rest of your "
+            f"colouring your temperature leans {word}."
+        )
+    return (
+        f" Your cheeks read a {colouring.undertone} undertone, but temperature counted least "
+        f"here and came out {word} (temperature {temperature:+.2f}: "
+        f"{_evidence('temperature', axes, colouring, features)})."
     )
 
 

@@ -270,6 +270,24 @@ def test_its_why_names_the_deciding_measurements_with_their_values():
     assert f"next closest season is {result.runner_up}" in result.why
 
 
+def test_its_why_says_when_the_reported_undertone_reads_against_the_family():
+    # The undertone a person sees is the cheeks' alone; a winter whose cheeks read warm is
+    # told why the season is a cool one all the same.
+    winter = TEXTBOOK["deep winter"]
+    warm_cheeks = classify_season(replace(winter, undertone="warm"))
+    cool_cheeks = classify_season(replace(winter, undertone="cool"))
+
+    assert warm_cheeks.label == cool_cheeks.label == "deep winter"
+    assert "Your cheeks read a warm undertone" in warm_cheeks.why
+    assert "temperature" in warm_cheeks.why.split("Your cheeks")[1]
+    assert "undertone" not in cool_cheeks.why
+    assert "Your cheeks read" not in classify_season(TEXTBOOK["warm autumn"]).why
+    assert (
+        "Your cheeks read a cool undertone"
+        in classify_season(replace(TEXTBOOK["warm autumn"], undertone="cool")).why
+    )
+
+
 def test_its_why_follows_the_deciding_axes():
     for label, colouring in TEXTBOOK.items():
         result = classify_season(colouring)
