@@ -35,9 +35,9 @@ from chromamatch.lighting import (  # noqa: E402
 )
 from chromamatch.lighting_training import (  # noqa: E402
     AS_SHOT_WEIGHT,
-    COPIES_PER_PHOTO,
     FRAMED_AS_SHOT_WEIGHT,
     SEED,
+    CopyPlan,
     _relit_copies_job,
     fit_model,
 )
@@ -80,7 +80,8 @@ def collect(data: Path, workers: int) -> None:
         results = list(
             pool.map(
                 _relit_copies_job,
-                [(photo, COPIES_PER_PHOTO, SEED, 0.0, 0.0) for photo in photos],
+                # The within-range copies only: this bench cross-validates that ensemble.
+                [(photo, CopyPlan(beyond_range_share=0.0)) for photo in photos],
                 chunksize=2,
             )
         )

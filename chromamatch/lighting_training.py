@@ -35,7 +35,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +107,18 @@ TARGET_WEIGHTS = np.array([1.0, 1.0, 0.5, 4.0, 4.0, 1.0])
 EPOCHS = 3000
 LEARNING_RATE = 0.01
 WEIGHT_DECAY = 1e-3
+
+
+@dataclass(frozen=True)
+class CopyPlan:
+    """What each photo gives for training: ``copies`` relit copies drawn from ``seed``,
+    ``curved_share`` of them through a random tone curve, and ``beyond_range_share`` times as
+    many more exposed beyond the evaluation's range. The default is the shipped training's."""
+
+    copies: int = COPIES_PER_PHOTO
+    seed: int = SEED
+    curved_share: float = 0.0
+    beyond_range_share: float = BEYOND_RANGE_SHARE
 
 
 @dataclass(frozen=True)
@@ -272,16 +284,10 @@ def load_as_analysed(data: bytes) -> tuple[np.ndarray, Face | None]:
     return image.rgb, search.face
 
 
-def relit_copies(
-    photo: Photo,
-    copies: int,
-    seed: int,
-    curved_share: float = 0.0,
-    beyond_range_share: float = 0.0,
-) -> list[dict]:
-    """Cues of ``photo`` as shot and under ``copies`` random lights, read as the engine reads;
-    ``curved_share`` of them (except the photo itself) rendered through a random tone curve,
-    and ``beyond_range_share`` times as many more exposed beyond the evaluation's range.
+def relit_copies(photo: Photo, plan: CopyPlan) -> list[dict]:
+    """Cues of ``photo`` as shot and under the random lights of ``plan``, read as the engine
+    reads; the plan's curved share of them (except the photo itself) rendered through a random
+    tone curve, and its beyond-range copies exposed beyond the evaluation's range.
 
     The face is found once, on the photo as shot: relighting does not move it. Returns an
     empty list when no face is found.
@@ -293,12 +299,13 @@ def relit_copies(
         _copy_row(prepared.shot, prepared.face, np.zeros(3))
         | {"weight": AS_SHOT_WEIGHT, "beyond_range": False}
     ]
+    seed = plan.seed
     lights = photo_lights(
         photo,
-        copies,
+        plan.copies,
         seed,
         near_neutral_share=NEAR_NEUTRAL_SHARE,
-        beyond_range_share=beyond_range_share,
+        beyond_range_share=plan.beyond_range_share,
     )
     # Its own draw, so that the lights stay those bench/lighting_figures.py draws.
     framing_rng = np.random.default_rng(
@@ -314,7 +321,7 @@ def relit_copies(
         framed = index < FRAMED_AS_SHOT if as_shot else framing_rng.random() < FRAMED_SHARE
         if (as_shot and not framed) or clothing_rng.random() < DYED_SHARE:
             light = light | {"clothing_rgb": random_clothing_colour(clothing_rng)}
-        if curve_rng.random() < curved_share:
+        if curve_rng.random() < plan.curved_share:
             light = light | {"curve": random_tone_curve(curve_rng)}
         try:
             if framed:
@@ -333,7 +340,7 @@ def relit_copies(
             row
             | {
                 "weight": FRAMED_AS_SHOT_WEIGHT if as_shot else 1.0,
-                "beyond_range": index >= as_shot_copies + copies,
+                "beyond_range": index >= as_shot_copies + plan.copies,
             }
         )
     # What the skin measurement itself moved by: the light, and what clipping moved (red
@@ -364,21 +371,13 @@ def _copy_row(rgb: np.ndarray, face: Face, light: np.ndarray) -> dict:
     }
 
 
-def _relit_copies_job(job: tuple[Photo, int, int, float, float]) -> tuple[Photo, list[dict]]:
+def _relit_copies_job(job: tuple[Photo, CopyPlan]) -> tuple[Photo, list[dict]]:
     return job[0], relit_copies(*job)
 
 
-def build_relit_set(
-    photos: list[Photo],
-    *,
-    copies: int = COPIES_PER_PHOTO,
-    seed: int = SEED,
-    workers: int = 2,
-    curved_share: float = 0.0,
-    beyond_range_share: float = 0.0,
-) -> RelitSet:
+def build_relit_set(photos: list[Photo], plan: CopyPlan, *, workers: int = 2) -> RelitSet:
     """Relit copies of every photo, read in ``workers`` processes (rows in photo order)."""
-    jobs = [(photo, copies, seed, curved_share, beyond_range_share) for photo in photos]
+    jobs = [(photo, plan) for photo in photos]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_relit_copies_job, jobs, chunksize=2))
@@ -514,22 +513,20 @@ class TrainedLighting:
     model: LightingModel
     held_out: set[str]  # identities kept out of the fit
     figures: dict[str, dict[str, float]]  # target errors on "training" and "held_out" copies
-    seed: int
-    copies: int
-    curved_share: float
-    beyond_range_share: float
+    plan: CopyPlan
 
     def save(self, path: Path) -> None:
+        plan = self.plan
         self.model.save(
             path,
             held_out_identities=",".join(sorted(self.held_out)),
-            seed=str(self.seed),
-            copies_per_photo=str(self.copies),
-            curved_share=str(self.curved_share),
+            seed=str(plan.seed),
+            copies_per_photo=str(plan.copies),
+            curved_share=str(plan.curved_share),
             # Only where used: weights trained without hold the within-range ensemble alone.
             **(
-                {"beyond_range_share": str(self.beyond_range_share)}
-                if self.beyond_range_share
+                {"beyond_range_share": str(plan.beyond_range_share)}
+                if plan.beyond_range_share
                 else {}
             ),
             figures=json.dumps(self.figures),
@@ -537,34 +534,27 @@ class TrainedLighting:
 
 
 def train_lighting(
-    photos: list[Photo],
-    *,
-    copies: int = COPIES_PER_PHOTO,
-    seed: int = SEED,
-    workers: int = 1,
-    curved_share: float = 0.0,
-    beyond_range_share: float = BEYOND_RANGE_SHARE,
+    photos: list[Photo], plan: CopyPlan = CopyPlan(), *, workers: int = 1
 ) -> TrainedLighting:
-    """Split people, relight their photos, fit the estimator and measure it on both groups.
+    """Split people, relight their photos as ``plan`` says (the held-out people with
+    ``HELD_OUT_COPIES`` each), fit the estimator and measure it on both groups.
 
     The within-range ensemble is fitted on the copies within the evaluation's exposures only,
-    exactly as without ``beyond_range_share``; the beyond-range one on all of them.
+    exactly as without beyond-range copies; the beyond-range one on all of them.
     """
     started = time.monotonic()
+    seed = plan.seed
     training, held_out = split_identities(photos, seed)
     print(
         f"{len(training)} people for training, {len(held_out)} held out; "
-        f"{copies} relit copies per photo",
+        f"{plan.copies} relit copies per photo",
         file=sys.stderr,
     )
     sets = {
         name: build_relit_set(
             [photo for photo in photos if photo.identity in people],
-            copies=copies if name == "training" else HELD_OUT_COPIES,
-            seed=seed,
+            plan if name == "training" else replace(plan, copies=HELD_OUT_COPIES),
             workers=workers,
-            curved_share=curved_share,
-            beyond_range_share=beyond_range_share,
         )
         for name, people in (("training", training), ("held_out", held_out))
     }
@@ -592,7 +582,7 @@ def train_lighting(
         )
     for name, errors in figures.items():
         print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in errors.items()), file=sys.stderr)
-    return TrainedLighting(model, held_out, figures, seed, copies, curved_share, beyond_range_share)
+    return TrainedLighting(model, held_out, figures, plan)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -618,14 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    trained = train_lighting(
-        read_manifest(args.data),
-        copies=args.copies,
-        seed=args.seed,
-        workers=args.workers,
-        curved_share=args.curved_share,
-        beyond_range_share=args.beyond_range_share,
-    )
+    plan = CopyPlan(args.copies, args.seed, args.curved_share, args.beyond_range_share)
+    trained = train_lighting(read_manifest(args.data), plan, workers=args.workers)
     trained.save(args.out)
     print(
         f"wrote {args.out} in {time.monotonic() - started:.0f} s; skin figures on the held-out "

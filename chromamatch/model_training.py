@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chromamatch import engine_data, evaluation, registry
 from chromamatch.faces_manifest import read_manifest
-from chromamatch.lighting_training import COPIES_PER_PHOTO, SEED, train_lighting
+from chromamatch.lighting_training import COPIES_PER_PHOTO, SEED, CopyPlan, train_lighting
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def train_and_register(
     started = time.monotonic()
     data_dir = Path(data_dir)
     photos = read_manifest(data_dir)
-    trained = train_lighting(photos, copies=copies, seed=seed, workers=workers)
+    trained = train_lighting(photos, CopyPlan(copies=copies, seed=seed), workers=workers)
     with tempfile.TemporaryDirectory() as folder:
         bundle = Path(folder)
         trained.save(bundle / engine_data.LIGHTING_MODEL_FILE)

@@ -479,12 +479,12 @@ def test_replaying_the_models_own_prediction_gives_the_engines_skin(held_out):
 
 def test_a_copy_through_a_tone_curve_is_trained_to_move_the_skin_by_it(shared_faces):
     from chromamatch.faces_manifest import read_manifest
-    from chromamatch.lighting_training import SEED, relit_copies
+    from chromamatch.lighting_training import CopyPlan, relit_copies
 
     photo = next(p for p in read_manifest(shared_faces) if p.expression == "neutral")
 
-    plain = relit_copies(photo, 2, SEED)
-    curved = relit_copies(photo, 2, SEED, curved_share=1.0)
+    plain = relit_copies(photo, CopyPlan(copies=2, beyond_range_share=0.0))
+    curved = relit_copies(photo, CopyPlan(copies=2, curved_share=1.0, beyond_range_share=0.0))
 
     assert len(plain) == len(curved)
     # The photo itself is never curved; every other copy keeps its light and gets a curve,
@@ -519,12 +519,12 @@ def test_the_within_range_ensemble_is_fitted_on_exactly_the_rows_it_had_without_
     shared_faces,
 ):
     from chromamatch.faces_manifest import read_manifest
-    from chromamatch.lighting_training import SEED, relit_copies
+    from chromamatch.lighting_training import CopyPlan, relit_copies
 
     photo = next(p for p in read_manifest(shared_faces) if p.expression == "neutral")
 
-    plain = relit_copies(photo, 3, SEED)
-    more = relit_copies(photo, 3, SEED, beyond_range_share=0.5)
+    plain = relit_copies(photo, CopyPlan(copies=3, beyond_range_share=0.0))
+    more = relit_copies(photo, CopyPlan(copies=3, beyond_range_share=0.5))
 
     within = [row for row in more if not row["beyond_range"]]
     assert len(more) - len(within) == 2  # ceil(0.5 * 3) copies beyond the range
