@@ -49,6 +49,7 @@ exp(-d^2 / 2) over all six.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,34 +143,41 @@ class FaceShape:
         }
 
 
-# In words, for people: each measurement's name, how its value reads, what a shape's prototype
-# leaning high or low on it means, and how a face above or below most faces reads on it.
+class _Words(NamedTuple):
+    """A measurement in words, for people."""
+
+    title: str
+    value_format: str
+    leans: tuple[str, str]  # what a shape's prototype leaning high, or low, on it means
+    readings: tuple[str, str]  # how a face above, or below, most faces reads on it
+
+
 _WORDS = {
-    "length_to_width": (
+    "length_to_width": _Words(
         "Length",
         "{:.2f}",
         ("a length well above its width", "a length close to its width"),
         ("longer than most", "shorter than most"),
     ),
-    "forehead_width": (
+    "forehead_width": _Words(
         "Forehead",
         "{:.0%}",
         ("a broad forehead", "a narrow forehead"),
         ("wider than most", "narrower than most"),
     ),
-    "jaw_width": (
+    "jaw_width": _Words(
         "Jaw",
         "{:.0%}",
         ("a broad jaw", "a narrow jaw"),
         ("wider than most", "narrower than most"),
     ),
-    "chin_width": (
+    "chin_width": _Words(
         "Chin",
         "{:.0%}",
         ("a broad chin", "a narrow chin"),
         ("wider than most", "narrower than most"),
     ),
-    "jaw_angle_deg": (
+    "jaw_angle_deg": _Words(
         "Jaw angle",
         "{:.0f}°",
         ("a soft, sloping jaw line", "angular jaw corners"),
@@ -190,7 +198,7 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
     """
     prototype = _PROTOTYPES[label]
     traits = [
-        _WORDS[name][2][0 if lean > 0 else 1]
+        _WORDS[name].leans[0 if lean > 0 else 1]
         for name, lean in zip(_FEATURES, prototype, strict=True)
         if abs(lean) >= _TRAIT_LEAN
     ]
@@ -207,14 +215,14 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
     for name, centre, spread in zip(_FEATURES, _CENTRE, _SPREAD, strict=True):
         if name not in measurements:
             continue
-        title, value_format, _, readings = _WORDS[name]
+        words = _WORDS[name]
         deviation = (measurements[name] - centre) / spread
-        reading = "typical" if abs(deviation) < 1 else readings[0 if deviation > 0 else 1]
+        reading = "typical" if abs(deviation) < 1 else words.readings[0 if deviation > 0 else 1]
         rows.append(
             {
-                "name": title,
-                "value": value_format.format(measurements[name]),
-                "typical": value_format.format(centre),
+                "name": words.title,
+                "value": words.value_format.format(measurements[name]),
+                "typical": words.value_format.format(centre),
                 "reading": reading,
             }
         )
