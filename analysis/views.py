@@ -3,6 +3,7 @@
 Every page reads through the owner-scoped selectors, so another person's analysis is a 404.
 """
 
+import math
 import statistics
 from collections import Counter
 
@@ -21,7 +22,7 @@ from analysis.models import Analysis
 from chromamatch.analysis import result_palette_colours
 from chromamatch.errors import AnalysisError
 from chromamatch.face_shape import explain as explain_face_shape
-from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES
+from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES, ita_category
 
 # What the person can do about each quality warning of the engine (chromamatch/quality.py, and
 # eyes_not_visible and hair_not_visible from chromamatch/analysis.py).
@@ -243,6 +244,8 @@ CHART_PAD = {"left": 46, "right": 12, "top": 12, "bottom": 36}
 # However steady the measurements, the chart spans at least this many ITA degrees, so a
 # difference of half a degree does not fill the height and look like a swing.
 CHART_MIN_SPAN = 20.0
+# ITA degrees between the labelled grid lines: at least two fall inside any chart.
+CHART_TICK = 10
 
 
 def ita_chart(analyses: list[Analysis]) -> dict | None:
@@ -273,11 +276,21 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
                 f"Monk {analysis.result['skin']['mst']}",
             }
         )
-    # The ITA category boundaries that fall inside the chart, as labelled lines.
+    # The ITA category boundaries that fall inside the chart, as labelled lines, and a scale
+    # of round values between them, so that the height reads in degrees even when every
+    # analysis lies in one band.
     bounds = [
         {"y": y(cut), "label": f"{cut:.0f}°", "name": name.replace("_", " ")}
         for cut, name, _ in ITA_CATEGORIES
         if low < cut < high
+    ]
+    cuts = {cut for cut, _, _ in ITA_CATEGORIES}
+    ticks = [
+        {"y": y(value), "label": f"{value}°"}
+        for value in range(
+            math.ceil(low / CHART_TICK) * CHART_TICK, math.floor(high) + 1, CHART_TICK
+        )
+        if value not in cuts
     ]
     return {
         "width": CHART_WIDTH,
@@ -288,6 +301,9 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
         "points": points,
         "line": " ".join(f"{p['x']},{p['y']}" for p in points),
         "bounds": bounds,
+        "ticks": ticks,
+        # Without a boundary inside the chart, every analysis lies in this band.
+        "band": None if bounds else ita_category(middle)[0].replace("_", " "),
         "first": f"{analyses[0].queued_at:%d %b %Y}",
         "last": f"{analyses[-1].queued_at:%d %b %Y}",
     }

@@ -366,6 +366,25 @@ def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, use
     assert f"{other} ×1" in text
     assert "In progress" in text
     assert text.count("Delete") >= 3
+    # 40 and 44 degrees lie either side of the light band's lower edge, drawn as a line; the
+    # scale is labelled in round degrees besides.
+    assert "the dashed lines mark the usual skin-type bands" in text
+    assert ">41°</text>" in page and ">light above</text>" in page
+    assert ">30°</text>" in page and ">50°</text>" in page
+
+
+def test_it_labels_the_chart_in_degrees_when_every_analysis_lies_in_one_band(
+    page_client, user, engine_output
+):
+    _done(user, engine_output, skin__ita=-75.0)
+    _done(user, engine_output, skin__ita=-78.0)
+
+    response = page_client.get("/analyses/")
+
+    page = response.content.decode()
+    assert 'class="bound"' not in page
+    assert ">-70°</text>" in page and ">-80°</text>" in page
+    assert "every analysis here lies in the dark band" in _text(response)
 
 
 def test_it_shows_an_empty_history(page_client):
