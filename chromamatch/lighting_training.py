@@ -608,7 +608,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    plan = CopyPlan(args.copies, args.seed, args.curved_share, args.beyond_range_share)
+    plan = CopyPlan(
+        copies=args.copies,
+        seed=args.seed,
+        curved_share=args.curved_share,
+        beyond_range_share=args.beyond_range_share,
+    )
     trained = train_lighting(read_manifest(args.data), plan, workers=args.workers)
     trained.save(args.out)
     print(
