@@ -40,6 +40,8 @@ from chromamatch.skin_sampling import sample_skin, skin_linear_rgb
 from chromamatch.small_arrays import brightest_channel, median, select_rows
 
 LABELS = ("black", "dark brown", "brown", "light brown", "blonde", "red", "grey/white")
+# Below L* 20, hair with less chroma than this is black (hair_label).
+_COLOURLESS = 2.0
 
 # FaceMesh face outline, all the way round from the top of the forehead.
 FACE_OUTLINE = (
@@ -143,8 +145,9 @@ def hair_label(lab: np.ndarray) -> tuple[str, float]:
 
     Rules, on lightness L*, chroma C* and hue h (degrees): red is saturated with a red-orange
     hue; light hair with almost no colour is grey or white; blonde is light and yellow; a
-    nearly colourless mid-dark hair is black seen with its sheen; otherwise lightness decides
-    black, dark brown, brown and light brown.
+    nearly colourless mid-dark hair is black seen with its sheen, and so is a dark one with
+    hardly any colour at all; otherwise lightness decides black, dark brown, brown and light
+    brown.
     """
     lightness, a_star, b_star = (float(v) for v in lab)
     chroma = float(np.hypot(a_star, b_star))
@@ -157,6 +160,13 @@ def hair_label(lab: np.ndarray) -> tuple[str, float]:
         return "blonde", min(1.0, (lightness - 30) / 4, (hue - 60) / 6, (chroma - 7) / 2)
     if lightness >= 20 and chroma < 3.5:
         return "black", min(1.0, (lightness - 20) / 4, (3.5 - chroma) / 1.5)
+    if chroma < _COLOURLESS:
+        # Brown hair, however dark, keeps a warm tint (C* 2-5 on the development faces);
+        # black hair read at L* 12-20 has next to none, and lightness alone had called it
+        # dark brown (or brown): on 4 of the 9 neutral photos of Black participants whose hair
+        # shows, among others.
+        colourless = min(1.0, (_COLOURLESS - chroma) / 0.5, (20 - lightness) / 3)
+        return "black", max(colourless, min(1.0, (12.0 - lightness) / 3))
     lower = -np.inf
     for upper, label in ((12.0, "black"), (18.0, "dark brown"), (25.0, "brown")):
         if lightness < upper:

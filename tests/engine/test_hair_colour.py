@@ -103,6 +103,8 @@ def test_it_reads_the_same_colour_with_a_mask_of_a_smaller_copy(shared_faces):
     [
         ((8.0, 1.0, 1.0), "black"),
         ((38.0, 0.5, -1.0), "black"),  # near-colourless: black hair seen with its sheen
+        ((14.0, 0.9, -0.4), "black"),  # dark and colourless: black, not dark brown
+        ((14.0, 1.8, 2.2), "dark brown"),  # as dark, with a brown tint
         ((15.0, 3.0, 3.0), "dark brown"),
         ((22.0, 4.0, 5.0), "brown"),
         ((28.0, 4.0, 6.0), "light brown"),
