@@ -13,7 +13,6 @@ share of the face's width taken off the image's left), it should say so (``face_
 Written to docs/covered_faces.md.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from neutral_photos import development_photos, write_report  # noqa: E402
 
 from chromamatch.analysis import measure  # noqa: E402
 from chromamatch.cover_ups import (  # noqa: E402
@@ -31,7 +32,6 @@ from chromamatch.cover_ups import (  # noqa: E402
 )
 from chromamatch.errors import AnalysisError  # noqa: E402
 from chromamatch.evaluation import relit_uploads  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import encode_jpeg  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "covered_faces.md"
@@ -73,11 +73,8 @@ def striped(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    args = parser.parse_args(argv)
     started = time.monotonic()
-    photos = read_manifest(args.data)
+    photos, _ = development_photos(__doc__, argv)
     neutral = [p for p in photos if p.expression == "neutral"]
 
     bare = [answer(p.data) for p in photos]
@@ -145,12 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {share:.0%} | {warned:.2f} | {np.median(moved):.2f} "
             f"| {np.percentile(moved, 90):.2f} |"
         )
-    REPORT.write_text(
-        "# Covered faces\n\n"
-        + __doc__.split("\n\n", 2)[2].strip()
-        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos "
-        f"({time.monotonic() - started:.0f} s): "
-        "`.venv/bin/python bench/covered_faces.py --data ../shared/data/faces/london`.\n\n"
+    body = (
         f"Bare faces refused as covered: {falsely_refused} of {len(bare)} (the {len(photos)} "
         "photos as shot and smiling, and 4 relit copies of each neutral one).\n\n"
         "## Sunglasses\n\nAgainst the same photo without them.\n\n"
@@ -166,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         "light blue one read ITA around 100 and a cool undertone. A patterned mask, whose "
         "lips and cheeks differ as bare ones do, is mostly still read: its colour is the "
         "pattern's, not the skin's.\n\n"
-        "## Cut by the frame\n\nAgainst the same photo whole.\n\n" + "\n".join(cut_rows) + "\n"
+        "## Cut by the frame\n\nAgainst the same photo whole.\n\n" + "\n".join(cut_rows)
     )
-    print(REPORT.read_text())
+    write_report(REPORT, "Covered faces", __doc__, len(neutral), started, [body])
     return 0
 
 

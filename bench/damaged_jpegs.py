@@ -11,7 +11,6 @@ the engine's loader reads them unchanged) is compared with that of the photo as 
 and converted the same way. Written to docs/damaged_jpegs.md.
 """
 
-import argparse
 import io
 import sys
 import time
@@ -24,8 +23,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from neutral_photos import development_photos, write_report  # noqa: E402
+
 from chromamatch.analysis import analyze  # noqa: E402
-from chromamatch.faces_manifest import read_manifest  # noqa: E402
 from chromamatch.image_loading import ANALYSIS_MAX_SIDE  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "damaged_jpegs.md"
@@ -60,13 +60,16 @@ def libjpeg_says(data: bytes) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="development faces folder")
-    parser.add_argument("--trials", type=int, default=10, help="damaged copies per photo")
-    args = parser.parse_args(argv)
     started = time.monotonic()
+    photos, args = development_photos(
+        __doc__,
+        argv,
+        lambda parser: parser.add_argument(
+            "--trials", type=int, default=10, help="damaged copies per photo"
+        ),
+    )
     rng = np.random.default_rng(SEED)
-    neutral = [p for p in read_manifest(args.data) if p.expression == "neutral"]
+    neutral = [p for p in photos if p.expression == "neutral"]
     # (what libjpeg says, what the engine answers) -> ITA moved, NaN where nothing was read
     moved: dict[tuple[str, str], list[float]] = defaultdict(list)
     for photo in neutral:
@@ -99,22 +102,21 @@ def main(argv: list[str] | None = None) -> int:
         table.append(
             f"| {says} | {outcome} | {len(shifts)} | {figures} | {len(shifts) - len(read)} |"
         )
-    REPORT.write_text(
-        "# One changed byte in a JPEG\n\n"
-        + __doc__.split("\n\n", 2)[2].strip()
-        + f"\n\nRun {time.strftime('%Y-%m-%d')} on {len(neutral)} neutral photos, "
-        f"{args.trials} damaged copies each ({total} files, seed {SEED}, "
-        f"{time.monotonic() - started:.0f} s): "
-        "`.venv/bin/python bench/damaged_jpegs.py --data ../shared/data/faces/london`.\n\n"
-        + "\n".join(table)
-        + "\n\nA file libjpeg decodes without a word cannot be told from a whole one: no JPEG "
+    write_report(
+        REPORT,
+        "One changed byte in a JPEG",
+        __doc__,
+        len(neutral),
+        started,
+        table,
+        "A file libjpeg decodes without a word cannot be told from a whole one: no JPEG "
         'carries a checksum. Those are read, and the rows with "nothing" give what that '
         "costs. Every warning is refused (`image_loading._decode_jpeg_strictly`), the zero "
         "padding some encoders leave before the end marker excepted, which no damaged file "
         "here left. Until 2026-11-28 any bytes before a marker were taken for padding, and the "
-        'files of the row "bytes left before the end marker" were read.\n'
+        'files of the row "bytes left before the end marker" were read.',
+        run_detail=f", {args.trials} damaged copies each ({total} files, seed {SEED})",
     )
-    print(REPORT.read_text())
     return 0
 
 
