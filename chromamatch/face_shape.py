@@ -208,8 +208,8 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
         summary = f"{article} {label} face has {listed}."
     else:
         summary = (
-            f"{article} {label} face is the typical one: balanced, with no proportion far "
-            "from most faces."
+            f"{article} {label} face is the typical, balanced one: the nearest of the six "
+            "shapes when no other shape's traits stand out."
         )
     rows = []
     for name, centre, spread in zip(_FEATURES, _CENTRE, _SPREAD, strict=True):
