@@ -47,7 +47,12 @@ def recommendations(
             seasonal["clothing"],
             f"{season.why} {palettes()[season.label]['why']}",
         ),
-        _contrast_item(data["contrast"], axes.get("contrast", 0.0)),
+    ]
+    if hair_label or eye_label:
+        # Contrast is hair and eyes against the skin: with neither seen there is none to match.
+        contrast = axes.get("contrast", 0.0)
+        items.append(_contrast_item(data["contrast"], contrast, hair_label, eye_label))
+    items += [
         _foundation_item(data, skin, undertone),
         _item(
             "makeup",
@@ -112,14 +117,18 @@ def _item(category: str, text: str, why: str) -> dict:
     return {"category": category, "text": text, "why": why}
 
 
-def _contrast_item(contrast_advice: dict, contrast: float) -> dict:
+def _contrast_item(
+    contrast_advice: dict, contrast: float, hair_label: str | None, eye_label: str | None
+) -> dict:
     level = "high" if contrast > CONTRAST_CUT else "low" if contrast < -CONTRAST_CUT else "medium"
     entry = contrast_advice[level]
+    # Only what was seen is named: without hair the contrast is the eyes' alone.
+    seen = ", ".join(name for name, label in (("hair", hair_label), ("eyes", eye_label)) if label)
     return _item(
         "clothing",
         entry["clothing"],
-        f"Your contrast between hair, eyes and skin measured {level} ({contrast:+.2f} on a -1 "
-        f"to +1 scale): {entry['why']}.",
+        f"Your contrast between {seen} and skin measured {level} ({contrast:+.2f} on a -1 to +1 "
+        f"scale): {entry['why']}.",
     )
 
 

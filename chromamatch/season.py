@@ -410,6 +410,7 @@ def _evidence(
     items = [f"{skin} chroma {abs(chroma):.1f} SD {direction} usual for its lightness"]
     if eyes is not None:
         items.append(f"eyes C* {np.hypot(eyes[1], eyes[2]):.0f}")
-    if hair is not None or eyes is not None:
-        items.append(f"contrast of hair and eyes with skin {axes['contrast']:+.2f}")
+    seen = " and ".join(name for name, lab in (("hair", hair), ("eyes", eyes)) if lab is not None)
+    if seen:
+        items.append(f"contrast of {seen} with skin {axes['contrast']:+.2f}")
     return ", ".join(items)

@@ -113,21 +113,38 @@ def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
     assert "+0.70" in warm_item["why"] and "-0.70" in cool_item["why"]
 
 
+def contrast_whys(contrast: float, *, hair: str | None, eyes: str | None) -> list[str]:
+    items = recommendations(
+        season=a_season("deep winter", contrast=contrast),
+        skin=tone.skin_tone(DARK_SKIN),
+        undertone="cool",
+        face_shape=None,
+        eye_label=eyes,
+        hair_label=hair,
+    )
+    return [item["why"] for item in items if item["why"].startswith("Your contrast")]
+
+
 def test_outfit_contrast_follows_the_measured_contrast():
     def contrast_text(contrast: float) -> str:
-        items = recommendations(
-            season=a_season("deep winter", contrast=contrast),
-            skin=tone.skin_tone(DARK_SKIN),
-            undertone="cool",
-            face_shape=None,
-            eye_label=None,
-            hair_label=None,
-        )
-        return next(item["why"] for item in items if item["why"].startswith("Your contrast"))
+        (why,) = contrast_whys(contrast, hair="black", eyes="dark brown")
+        return why
 
     assert "measured high" in contrast_text(0.8)
     assert "measured low" in contrast_text(-0.8)
     assert "measured medium" in contrast_text(0.0)
+    assert contrast_text(0.0).startswith("Your contrast between hair, eyes and skin")
+
+
+def test_outfit_contrast_names_only_what_was_seen():
+    assert contrast_whys(0.8, hair=None, eyes="dark brown")[0].startswith(
+        "Your contrast between eyes and skin measured high"
+    )
+    assert contrast_whys(0.8, hair="black", eyes=None)[0].startswith(
+        "Your contrast between hair and skin"
+    )
+    # Neither hair nor eyes seen: no contrast to dress to, so no such advice.
+    assert contrast_whys(0.8, hair=None, eyes=None) == []
 
 
 def test_it_refuses_a_malformed_advice_file_saying_what_is_wrong(tmp_path):

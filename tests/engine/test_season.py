@@ -270,6 +270,14 @@ def test_its_why_names_the_deciding_measurements_with_their_values():
     assert f"next closest season is {result.runner_up}" in result.why
 
 
+def test_its_why_names_only_the_features_seen_in_the_contrast():
+    soft_summer = TEXTBOOK["soft summer"]
+
+    assert "contrast of hair and eyes with skin" in classify_season(soft_summer).why
+    hairless = classify_season(replace(soft_summer, hair_lab=None)).why
+    assert "contrast of eyes with skin" in hairless and "hair" not in hairless
+
+
 def test_its_why_says_when_the_reported_undertone_reads_against_the_family():
     # The undertone a person sees is the cheeks' alone; a winter whose cheeks read warm is
     # told why the season is a cool one all the same.
