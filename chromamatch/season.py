@@ -357,7 +357,7 @@ def _undertone_note(
     if abs(temperature) < _NEAR_NEUTRAL:
         word = "near neutral"
     else:
-        word = _AXIS_WORDS["temperature"][0 if temperature >= 0 else 1]
+        word = _axis_word("temperature", axes)
     if "temperature" in named:
         return (
             f" Your cheeks read a {colouring.undertone} undertone, but with the rest of your "
@@ -373,9 +373,14 @@ def _undertone_note(
 def _describe(
     axis: str, axes: dict[str, float], colouring: Colouring, features: dict[str, float]
 ) -> str:
-    positive, negative = _AXIS_WORDS[axis]
-    word = positive if axes[axis] >= 0 else negative
+    word = _axis_word(axis, axes)
     return f"{word} ({axis} {axes[axis]:+.2f}: {_evidence(axis, axes, colouring, features)})"
+
+
+def _axis_word(axis: str, axes: dict[str, float]) -> str:
+    """The word for which way ``axis`` leans ("warm" or "cool", ...)."""
+    positive, negative = _AXIS_WORDS[axis]
+    return positive if axes[axis] >= 0 else negative
 
 
 def _evidence(
