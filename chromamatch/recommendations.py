@@ -40,34 +40,30 @@ def recommendations(
     """``[{"category", "text", "why"}, ...]``; items whose measurement is missing are left out."""
     data = advice()
     seasonal = data["seasons"][season.label]
-    axes = season.axes
     items = [
         _item(
             "clothing",
             seasonal["clothing"],
-            f"{season.why} {palettes()[season.label]['why']}",
+            # The season's own reason is shown beside the advice; this names what decided it.
+            f"Your season measured {season.label}: your colouring is {season.in_words()}. "
+            f"{palettes()[season.label]['why']}",
         ),
     ]
     if hair_label or eye_label:
         # Contrast is hair and eyes against the skin: with neither seen there is none to match.
-        contrast = axes.get("contrast", 0.0)
+        contrast = season.axes.get("contrast", 0.0)
         items.append(_contrast_item(data["contrast"], contrast, hair_label, eye_label))
     items += [
         _foundation_item(data, skin, undertone),
         _item(
             "makeup",
             f"Lips: {seasonal['lips']}.",
-            f"Lip colours follow your {season.label} temperature and clarity "
-            f"(temperature {axes['temperature']:+.2f}, clarity {axes['clarity']:+.2f}), so the "
-            f"mouth looks like part of your own colouring.",
+            # The season's shades, not its temperature alone: a family may be decided by value
+            # and clarity while temperature leans the other way (a soft summer at +0.48).
+            f"Lip colours follow your season, {season.label} (your colouring is "
+            f"{season.in_words()}), so the mouth looks like part of your own colouring.",
         ),
-        _item(
-            "makeup",
-            f"Blush: {seasonal['blush']}.",
-            f"Blush imitates a flush of your own skin: this family matches its undertone "
-            f"({undertone}, skin a* {skin.lab[1]:.0f}, b* {skin.lab[2]:.0f}) and your "
-            f"{season.label} season.",
-        ),
+        _blush_item(data, skin, undertone),
     ]
     if eye_label in data["eyes"]:
         eyes = data["eyes"][eye_label]
@@ -92,7 +88,7 @@ def advice() -> dict:
 def load_advice(path: Path) -> dict:
     """Read an advice file and check it; raise DataFileError on anything malformed."""
     data = read_toml(path)
-    _require_texts(path, data, "seasons", SEASONS, ("clothing", "lips", "blush", "hair_colour"))
+    _require_texts(path, data, "seasons", SEASONS, ("clothing", "lips", "hair_colour"))
     _require_texts(
         path,
         data,
@@ -100,7 +96,7 @@ def load_advice(path: Path) -> dict:
         FACE_SHAPES,
         ("glasses", "glasses_why", "hairstyle", "hairstyle_why"),
     )
-    _require_texts(path, data, "undertones", UNDERTONES, ("foundation", "why"))
+    _require_texts(path, data, "undertones", UNDERTONES, ("foundation", "why", "blush_why"))
     _require_texts(path, data, "eyes", EYE_LABELS, ("eyeshadow", "why"))
     _require_texts(path, data, "hair", HAIR_LABELS, ("advice", "why"))
     _require_texts(path, data, "contrast", ("high", "medium", "low"), ("clothing", "why"))
@@ -109,7 +105,14 @@ def load_advice(path: Path) -> dict:
         raise DataFileError(f"{path.name}: no [jewellery] table")
     for key in ("warm", "cool", "neutral"):
         _require_text(path, jewellery, key, f"jewellery.{key}")
-    _check_depths(path, data.get("foundation_depths"))
+    _check_depths(path, data, "foundation_depths")
+    _check_depths(path, data, "blush_depths", ("why",))
+    for undertone in UNDERTONES:
+        shades = data["undertones"][undertone].get("blush")
+        for depth in data["blush_depths"]:
+            _require_text(
+                path, shades, depth["name"], f"undertones.{undertone!r}.blush.{depth['name']}"
+            )
     return data
 
 
@@ -133,7 +136,7 @@ def _contrast_item(
 
 
 def _foundation_item(data: dict, skin: SkinTone, undertone: str) -> dict:
-    depth = next(d["name"] for d in data["foundation_depths"] if skin.mst in d["mst"])
+    depth = _depth(data["foundation_depths"], skin)["name"]
     base = data["undertones"][undertone]
     lightness, a, b = skin.lab
     return _item(
@@ -145,22 +148,39 @@ def _foundation_item(data: dict, skin: SkinTone, undertone: str) -> dict:
     )
 
 
+def _blush_item(data: dict, skin: SkinTone, undertone: str) -> dict:
+    # A flush shows on the cheeks, so their undertone picks the family, even where the season's
+    # temperature (which also weighs hair, eyes, forehead and nose) leans the other way.
+    depth = _depth(data["blush_depths"], skin)
+    base = data["undertones"][undertone]
+    return _item(
+        "makeup",
+        f"Blush: {base['blush'][depth['name']]}.",
+        f"Blush imitates a flush of your own skin: your cheeks' undertone measured {undertone} "
+        f"(skin a* {skin.lab[1]:.0f}, b* {skin.lab[2]:.0f}), and {base['blush_why']}; at Monk "
+        f"level {skin.mst}, {depth['why']}.",
+    )
+
+
+def _depth(depths: list[dict], skin: SkinTone) -> dict:
+    return next(depth for depth in depths if skin.mst in depth["mst"])
+
+
 def _hair_colour_item(data: dict, season: Season, hair_label: str | None) -> dict:
     seasonal = data["seasons"][season.label]["hair_colour"]
     if hair_label not in data["hair"]:
         return _item(
             "hair",
             f"Hair colour: {seasonal}.",
-            f"These tones follow your {season.label} temperature "
-            f"({season.axes['temperature']:+.2f}) and value ({season.axes['value']:+.2f}); "
-            f"your hair itself was not visible enough to measure.",
+            f"These tones follow your season, {season.label} (your colouring is "
+            f"{season.in_words()}); your hair itself was not visible enough to measure.",
         )
     entry = data["hair"][hair_label]
     return _item(
         "hair",
         f"Hair colour: {seasonal}. {entry['advice']}",
-        f"Your hair measured {hair_label}: {entry['why']}; the tones follow your "
-        f"{season.label} temperature ({season.axes['temperature']:+.2f}).",
+        f"Your hair measured {hair_label}: {entry['why']}; the tones follow your season, "
+        f"{season.label} (your colouring is {season.in_words()}).",
     )
 
 
@@ -201,19 +221,20 @@ def _require_text(path: Path, entry: dict, field: str, where: str) -> None:
         raise DataFileError(f"{path.name}: {where} must be a non-empty text")
 
 
-def _check_depths(path: Path, depths: object) -> None:
+def _check_depths(path: Path, data: dict, key: str, texts: tuple[str, ...] = ()) -> None:
+    depths = data.get(key)
     if not isinstance(depths, list) or not depths:
-        raise DataFileError(f"{path.name}: foundation_depths must be a non-empty list")
+        raise DataFileError(f"{path.name}: {key} must be a non-empty list")
     covered = []
     for index, depth in enumerate(depths):
-        where = f"{path.name}: foundation_depths[{index}]"
+        where = f"{path.name}: {key}[{index}]"
         if not isinstance(depth, dict) or not isinstance(depth.get("name"), str):
             raise DataFileError(f"{where} needs a name")
         levels = depth.get("mst")
         if not isinstance(levels, list) or not levels:
             raise DataFileError(f"{where} needs the Monk levels it covers")
+        for field in texts:
+            _require_text(path, depth, field, f"{key}[{index}].{field}")
         covered.extend(levels)
     if sorted(covered) != list(range(1, 11)):
-        raise DataFileError(
-            f"{path.name}: foundation_depths must cover each Monk level 1-10 exactly once"
-        )
+        raise DataFileError(f"{path.name}: {key} must cover each Monk level 1-10 exactly once")

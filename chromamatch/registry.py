@@ -244,16 +244,49 @@ def production_version(mlflow_client):
 
 
 def ensure_production(mlflow_client, *, artifact_root: str | None, figures: dict):
-    """Make sure ``production`` points at a version; register the shipped one when not.
+    """Make sure ``production`` points at a version this engine can serve; register the shipped
+    one and point ``production`` at it when nothing is there, or when what is there holds data
+    files in a format this engine cannot read (a version registered by an older engine).
 
-    Returns ``(version, registered_now)``.
+    Returns ``(version, why)``: ``why`` is None when the production version was kept, else the
+    reason the shipped one was registered.
     """
     current = production_version(mlflow_client)
-    if current is not None:
-        return current, False
+    if current is None:
+        why = f"no version had the alias {PRODUCTION_ALIAS!r}"
+    else:
+        problem = unreadable_data(current)
+        if problem is None:
+            return current, None
+        why = f"version {current.version} cannot be served by this engine ({problem})"
     version = register_shipped(mlflow_client, artifact_root=artifact_root, figures=figures)
     mlflow_client.set_registered_model_alias(MODEL_NAME, PRODUCTION_ALIAS, version.version)
-    return version, True
+    return version, why
+
+
+def unreadable_data(version) -> str | None:
+    """Why this engine cannot read ``version``'s engine data, or None when it can.
+
+    Only a format problem counts: files that cannot be fetched at all are the workers' to
+    report (they keep the last good version and /health says so).
+    """
+    import mlflow.artifacts
+    from mlflow.exceptions import MlflowException
+
+    from chromamatch.palette import DataFileError
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            model_dir = mlflow.artifacts.download_artifacts(
+                f"models:/{MODEL_NAME}/{version.version}", dst_path=folder
+            )
+        except (MlflowException, OSError):
+            return None
+        try:
+            engine_data.EngineData.read(Path(model_dir) / "artifacts" / ENGINE_DATA_ARTIFACT)
+        except (DataFileError, engine_data.IncompatibleEngineData) as exc:
+            return str(exc)
+    return None
 
 
 def version_figures(mlflow_client, version) -> dict[str, float]:

@@ -170,6 +170,11 @@ class Season:
     axes: dict[str, float]  # temperature, value, chroma, contrast and clarity, about -1..+1
     runner_up: str
 
+    def in_words(self) -> str:
+        """What decided it, without the figures: "above all deep and bright and clear"."""
+        lead, support = _deciding_axes(self.label, self.axes)
+        return f"above all {_axis_word(lead, self.axes)} and {_axis_word(support, self.axes)}"
+
     def as_dict(self) -> dict:
         return {
             "label": self.label,
@@ -319,20 +324,28 @@ def _why(
     colouring: Colouring,
     features: dict[str, float],
 ) -> str:
-    lead = LEADING_AXIS[label]
-    corner = FAMILY_CORNERS[label.split()[1]]
-    # The family is confirmed by whichever of the other two axes points its way most strongly.
-    support = max(
-        (axis for axis in _AXIS_WORDS if axis != lead),
-        key=lambda axis: corner[_AXIS_INDEX[axis]] * axes[axis],
-    )
+    lead, support = _deciding_axes(label, axes)
     return (
         f"{label.capitalize()}: your colouring is above all "
         f"{_describe(lead, axes, colouring, features)} "
         f"and {_describe(support, axes, colouring, features)}. "
         f"The next closest season is {runner_up}."
-        + _undertone_note(corner, (lead, support), axes, colouring, features)
+        + _undertone_note(
+            FAMILY_CORNERS[label.split()[1]], (lead, support), axes, colouring, features
+        )
     )
+
+
+def _deciding_axes(label: str, axes: dict[str, float]) -> tuple[str, str]:
+    """The season's leading axis, and whichever of the other two points its family's way most
+    strongly (the one that confirmed the family)."""
+    lead = LEADING_AXIS[label]
+    corner = FAMILY_CORNERS[label.split()[1]]
+    support = max(
+        (axis for axis in _AXIS_WORDS if axis != lead),
+        key=lambda axis: corner[_AXIS_INDEX[axis]] * axes[axis],
+    )
+    return lead, support
 
 
 # The reported undertone that a family's temperature contradicts.

@@ -78,6 +78,69 @@ def test_foundation_base_follows_the_measured_undertone(undertone, base):
     assert f"undertone measured {undertone}" in item["why"]
 
 
+def _blush(items: list[dict]) -> dict:
+    return next(item for item in items if item["text"].startswith("Blush"))
+
+
+def test_blush_follows_the_cheeks_undertone_even_against_the_seasons_temperature():
+    # A deep winter (cool family) whose cheeks read warm: the flush is the cheeks'.
+    warm_cheeks = _blush(advise("deep winter", skin=DARK_SKIN, undertone="warm"))
+    cool_cheeks = _blush(advise("deep winter", skin=DARK_SKIN, undertone="cool"))
+
+    assert warm_cheeks["text"] == "Blush: terracotta, warm bronze and deep coral."
+    assert "undertone measured warm" in warm_cheeks["why"]
+    assert "golden red" in warm_cheeks["why"]
+    assert cool_cheeks["text"] == "Blush: berry, plum and deep raspberry."
+
+
+def test_blush_strength_follows_the_skins_depth():
+    light = _blush(advise(skin=LIGHT_SKIN, undertone="cool"))
+    dark = _blush(advise(skin=DARK_SKIN, undertone="cool"))
+
+    assert light["text"] == "Blush: soft pink and pale rose."
+    assert "Monk level 3, on light skin a soft, sheer shade" in light["why"]
+    assert "Monk level 8, on deep skin a rich, saturated pigment" in dark["why"]
+
+
+def test_clothing_names_the_season_and_what_decided_it_without_repeating_its_reason():
+    season = a_season("deep winter", temperature=-0.3, value=-0.9, clarity=0.2)
+    items = recommendations(
+        season=season,
+        skin=tone.skin_tone(DARK_SKIN),
+        undertone="cool",
+        face_shape=None,
+        eye_label=None,
+        hair_label=None,
+    )
+
+    clothing = items[0]
+    assert clothing["category"] == "clothing"
+    assert clothing["why"].startswith(
+        "Your season measured deep winter: your colouring is above all deep and cool. Deep and"
+    )
+    assert season.why not in clothing["why"]
+
+
+def test_lips_and_hair_colour_follow_the_season_without_claiming_its_temperature():
+    # A summer decided by clarity and value while temperature leans warm: the advice is the
+    # summer's, and its reason must not call a warm +0.48 the reason for cool shades.
+    season = a_season("soft summer", temperature=0.48, value=0.85, clarity=-0.87)
+    items = recommendations(
+        season=season,
+        skin=tone.skin_tone(LIGHT_SKIN),
+        undertone="neutral",
+        face_shape=None,
+        eye_label=None,
+        hair_label="blonde",
+    )
+
+    lips = next(item for item in items if item["text"].startswith("Lips"))
+    hair = next(item for item in items if item["text"].startswith("Hair colour"))
+    for item in (lips, hair):
+        assert "soft summer (your colouring is above all soft and muted and light)" in item["why"]
+        assert "+0.48" not in item["why"]
+
+
 def test_glasses_and_hairstyle_follow_the_face_shape_and_are_left_out_without_one():
     round_face = advise(face_shape="round")
     unknown = advise(face_shape=None)
@@ -166,4 +229,13 @@ def test_it_refuses_an_advice_file_missing_a_reason(tmp_path):
     path.write_text(text[:line] + text[end + 1 :], encoding="utf-8")
 
     with pytest.raises(DataFileError, match=re.escape("face_shapes.'round'.glasses_why")):
+        load_advice(path)
+
+
+def test_it_refuses_an_advice_file_missing_a_blush_for_a_depth(tmp_path):
+    text = ADVICE_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "advice.toml"
+    path.write_text(text.replace('medium = "dusty rose and mauve", ', "", 1), encoding="utf-8")
+
+    with pytest.raises(DataFileError, match=re.escape("undertones.'neutral'.blush.medium")):
         load_advice(path)

@@ -48,6 +48,29 @@ def test_it_has_the_shipped_model_in_production_and_ensure_model_keeps_it():
     assert f"production is version {before}" in out.getvalue()
 
 
+def test_ensure_model_replaces_a_production_version_this_engine_cannot_read(tmp_path):
+    # A version registered by an older engine: its advice file lacks a table this one needs.
+    for name in engine_data.FILES:
+        (tmp_path / name).write_bytes((engine_data.DATA_DIR / name).read_bytes())
+    advice = (tmp_path / engine_data.ADVICE_FILE).read_text(encoding="utf-8")
+    old_format = "\n".join(line for line in advice.splitlines() if not line.startswith("blush_why"))
+    (tmp_path / engine_data.ADVICE_FILE).write_text(old_format, encoding="utf-8")
+    old = registry.log_version(
+        mlflow_client(), data_dir=tmp_path, figures=SHIPPED, artifact_root=None, run_name="old"
+    )
+    mlflow_client().set_registered_model_alias(
+        registry.MODEL_NAME, registry.PRODUCTION_ALIAS, old.version
+    )
+    out = io.StringIO()
+
+    call_command("ensure_model", stdout=out)
+
+    assert int(_production()) > int(old.version)
+    assert f"version {old.version} cannot be served by this engine" in out.getvalue()
+    assert "blush_why" in out.getvalue()
+    assert registry.unreadable_data(registry.production_version(mlflow_client())) is None
+
+
 def test_promote_refuses_a_worse_version_and_accepts_a_better_one():
     baseline = _log(_with_relit_error(4.0))
     call_command("promote_model", baseline, "--force", stdout=io.StringIO())

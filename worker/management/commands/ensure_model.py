@@ -1,4 +1,5 @@
-"""Make sure the registry has a production model: register the shipped one when it has none."""
+"""Make sure the registry has a production model this engine can serve: register the shipped
+one when it has none, or when its data files are in a format this engine cannot read."""
 
 import json
 
@@ -18,13 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         figures = json.loads(SHIPPED_FIGURES.read_text()) if SHIPPED_FIGURES.is_file() else {}
-        version, registered = registry.ensure_production(
+        version, why = registry.ensure_production(
             mlflow_client(), artifact_root=settings.MLFLOW_ARTIFACT_ROOT, figures=figures
         )
-        if registered:
+        if why:
             self.stdout.write(
                 f"Registered the shipped model as {registry.MODEL_NAME} version "
-                f"{version.version} and made it {registry.PRODUCTION_ALIAS}."
+                f"{version.version} and made it {registry.PRODUCTION_ALIAS}: {why}."
             )
         else:
             self.stdout.write(
