@@ -244,8 +244,10 @@ CHART_PAD = {"left": 46, "right": 12, "top": 12, "bottom": 36}
 # However steady the measurements, the chart spans at least this many ITA degrees, so a
 # difference of half a degree does not fill the height and look like a swing.
 CHART_MIN_SPAN = 20.0
-# ITA degrees between the labelled grid lines: at least two fall inside any chart.
-CHART_TICK = 10
+# ITA degrees between labelled grid lines: the finest of these that keeps the labels apart.
+CHART_TICK_STEPS = (5, 10, 20, 50)
+# Chart units between two labels of the degree axis, so the 15-unit text never overlaps.
+CHART_LABEL_GAP = 17
 
 
 def ita_chart(analyses: list[Analysis]) -> dict | None:
@@ -284,13 +286,15 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
         for cut, name, _ in ITA_CATEGORIES
         if low < cut < high
     ]
-    cuts = {cut for cut, _, _ in ITA_CATEGORIES}
+    per_degree = plot_h / (high - low)
+    tick = next(
+        (s for s in CHART_TICK_STEPS if s * per_degree >= CHART_LABEL_GAP), CHART_TICK_STEPS[-1]
+    )
     ticks = [
         {"y": y(value), "label": f"{value}°"}
-        for value in range(
-            math.ceil(low / CHART_TICK) * CHART_TICK, math.floor(high) + 1, CHART_TICK
-        )
-        if value not in cuts
+        for value in range(math.ceil(low / tick) * tick, math.floor(high) + 1, tick)
+        # A band edge is labelled already; a round value too close to one would overprint it.
+        if all(abs(y(value) - bound["y"]) >= CHART_LABEL_GAP for bound in bounds)
     ]
     return {
         "width": CHART_WIDTH,

@@ -1,6 +1,8 @@
 """The analysis pages: upload, result (progress, failure, colour check), history, deletion."""
 
 import copy
+import html
+import itertools
 import re
 
 import pytest
@@ -9,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 
-from analysis import services
+from analysis import services, views
 from analysis.models import Analysis, Selfie
 from analysis.views import WARNING_ADVICE
 from chromamatch import quality
@@ -71,7 +73,7 @@ def _done(owner, engine_output, **changes) -> Analysis:
 
 def _text(response) -> str:
     """The page's visible text with tags and extra whitespace removed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 @pytest.mark.parametrize(("route", "method"), ANALYSIS_ROUTES)
@@ -385,6 +387,23 @@ def test_it_labels_the_chart_in_degrees_when_every_analysis_lies_in_one_band(
     assert 'class="bound"' not in page
     assert ">-70°</text>" in page and ">-80°</text>" in page
     assert "every analysis here lies in the dark band" in _text(response)
+
+
+def test_the_charts_degree_labels_never_overprint_each_other(page_client, user, engine_output):
+    # A wide span: band edges at 55, 41, 28 and 10 degrees all fall inside, among round values.
+    _done(user, engine_output, skin__ita=-34.5)
+    _done(user, engine_output, skin__ita=73.5)
+
+    page = page_client.get("/analyses/").content.decode()
+
+    label_ys = sorted(
+        float(y)
+        for y in re.findall(r'<text x="40" y="([-\d.]+)" class="axis" text-anchor="end"', page)
+    )
+    assert len(label_ys) >= 6
+    assert min(b - a for a, b in itertools.pairwise(label_ys)) >= views.CHART_LABEL_GAP
+    for edge in ("55°", "41°", "28°", "10°"):
+        assert f">{edge}</text>" in page
 
 
 def test_it_shows_an_empty_history(page_client):
