@@ -1,6 +1,7 @@
 """Staff view of analyses: find them, see what ran, and run them again on today's model."""
 
 import io
+import json
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
@@ -32,13 +33,35 @@ class AnalysisAdmin(admin.ModelAdmin):
     date_hierarchy = "queued_at"
     actions = ["rerun"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def has_add_permission(self, request):
         # An analysis comes from a person's upload, never from a form here.
         return False
 
     def get_readonly_fields(self, request, obj=None):
         # Results are what a model said; editing them would make them lie.
-        return [field.name for field in Analysis._meta.fields]
+        return [field.name for field in Analysis._meta.fields] + ["thumbnail", "result_json"]
+
+    def get_fields(self, request, obj=None):
+        # The photo beside its selfie, and the result as indented JSON rather than one line.
+        fields = []
+        for field in Analysis._meta.fields:
+            if field.name == "result":
+                fields.append("result_json")
+            else:
+                fields.append(field.name)
+            if field.name == "selfie":
+                fields.append("thumbnail")
+        return fields
+
+    @admin.display(description="result")
+    def result_json(self, analysis: Analysis) -> str:
+        if analysis.result is None:
+            return "-"
+        text = json.dumps(analysis.result, indent=2, ensure_ascii=False)
+        return format_html('<pre class="analysis-result">{}</pre>', text)
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

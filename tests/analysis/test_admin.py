@@ -1,7 +1,9 @@
 """The admin: analyses with thumbnails, filters and search, re-running on the production
 model, and users with their analysis counts."""
 
+import html
 import io
+import json
 import re
 
 import pytest
@@ -63,6 +65,17 @@ def test_it_lists_thumbnail_status_model_version_owner_and_queued_time(staff_cli
     assert 'class="field-status">Done<' in page
     assert 'class="field-model_version">7<' in page
     assert "field-queued_at" in page
+
+
+def test_its_change_page_shows_the_photo_and_the_result_as_indented_json(staff_client):
+    analysis = _finished(UserFactory(), version="7")
+
+    page = staff_client.get(f"{CHANGELIST}{analysis.pk}/change/").content.decode()
+
+    assert f'src="/admin/analysis/analysis/{analysis.pk}/thumbnail.jpg"' in page
+    shown = re.search(r'<pre class="analysis-result">(.*?)</pre>', page, re.S).group(1)
+    assert json.loads(html.unescape(shown)) == analysis.result
+    assert '\n  "skin": {' in html.unescape(shown)
 
 
 def test_it_filters_by_status_and_model_version(staff_client, user):
