@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "accounts",
     "analysis",
@@ -286,6 +287,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Skin tone, undertone, seasonal colour type and palette from a selfie.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation pages' scripts and styles come from this site (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security (strict whenever DEBUG is off) ----------------------------------------------

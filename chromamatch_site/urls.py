@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts import api as accounts_api
 from analysis import api as analysis_api
 from chromamatch_site.api_errors import NO_ROUTE, no_route
+from chromamatch_site.docs_pages import own_files_only
 from chromamatch_site.health import health
 
 api_patterns = [
@@ -22,8 +23,12 @@ api_patterns = [
     ),
     path("color-check", analysis_api.ColorCheckApi.as_view(), name="color-check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/", own_files_only(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"
+    ),
+    path(
+        "redoc/", own_files_only(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"
+    ),
     # Last: every other /api/ address answers the JSON 404 (see no_route). Any character,
     # newlines too: an address with %0A in it is an address, and "." stopped there, so the
     # request fell through to the HTML 404. (Django cannot reverse a pattern with flags.)

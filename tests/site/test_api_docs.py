@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -13,11 +15,19 @@ def test_openapi_schema_lists_the_account_endpoints(client):
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
-def test_the_documentation_pages_are_served(client, path):
+def test_the_documentation_pages_are_served_from_the_site_alone(client, path):
     response = client.get(path)
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "/api/schema/" in response.content.decode()
+    assert "/api/schema/" in page
+    # Swagger UI and ReDoc come from the site: a CDN or a font host would leave the page blank
+    # offline and tell a third party who reads it.
+    assert "https://" not in page and "http://" not in page
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
 
 
 def test_admin_lists_and_adds_users(admin_client, user):
