@@ -231,11 +231,18 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
     return context
 
 
+# Headings for the engine's advice categories (INTERFACES.md names them in one word).
+ADVICE_HEADINGS = {"makeup": "Make-up"}
+
+
 def _grouped_advice(recommendations: list[dict]) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for item in recommendations:
         groups.setdefault(item["category"], []).append(item)
-    return [{"category": category, "items": items} for category, items in groups.items()]
+    return [
+        {"heading": ADVICE_HEADINGS.get(category, category.capitalize()), "items": items}
+        for category, items in groups.items()
+    ]
 
 
 # Narrow enough that its 15-unit text stays readable when a phone shrinks it to fit.

@@ -182,6 +182,7 @@ def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, us
     for item in result["recommendations"]:
         assert item["text"] in text
         assert item["why"] in text
+    assert "<h3>Make-up</h3>" in page and "<h3>Clothing</h3>" in page
     # Palette swatches carry the colours' names.
     best = palettes()[result["season"]["label"]]["best"]
     assert all(colour["name"].lower() in text.lower() for colour in best)
