@@ -226,8 +226,8 @@ def calibrate(seed: int) -> None:
         labels = _labels(r["neutral"][None, :] + noise)
         label = _labels(r["neutral"][None, :])[0]
         kept.append(float(np.mean(labels == label)))
-        scores = np.sort(season._scores(_tanh_axes(r["neutral"])))
-        margins.append(float(scores[-1] - scores[-2]))
+        axes = _tanh_axes(r["neutral"])
+        margins.append(season._margin(axes, season._scores(axes)))
     kept, margins = np.array(kept), np.array(margins)
     scales = np.linspace(0.02, 0.6, 59)
     errors = [np.mean((0.5 + 0.5 * np.tanh(margins / s) - kept) ** 2) for s in scales]

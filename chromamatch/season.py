@@ -9,9 +9,10 @@ most, warm autumn an autumn whose warmth does, and so on. So each season is a pr
 direction here (the leading axis at full weight, the family's other two at half) and a person
 takes the season whose prototype their axes point along most. In words: the family is the
 corner whose signs the person's axes share (when no corner matches, the weakest axis gives
-way), and the season is the family's strongest axis. This is the twelve-season system's own
+way, except that a clearly warm or cool person keeps their temperature: CLEAR_TEMPERATURE),
+and the season is the family's strongest axis. This is the twelve-season system's own
 "dominant characteristic, then the family it leans to" read as a distance in the normalised
-axis space, with no sequential thresholds.
+axis space, with one threshold: where temperature becomes clear.
 
 Each axis is a weighted mean of measurements, each first made a z-score against population
 constants (median and spread over the development photos), squashed smoothly into -1..+1 by
@@ -93,6 +94,14 @@ CLARITY_CONTRAST_SHARE = 0.35
 # deep, bright and soft seasons. Lower weights steady the label a little more (0.6: +0.015)
 # but leave the warm and cool seasons to few people.
 DECISION_WEIGHTS = {"temperature": 0.7, "value": 1.0, "clarity": 1.0}
+# Beyond this temperature either way a person is clearly warm or cool, and only the two
+# families of that temperature can take them. Without it, a person whose axes match no family's
+# corner lost their temperature, the lightest-weighted axis, whatever its size: 17 of the 78
+# development people with |temperature| > 0.3 got a season of the other temperature (a cool,
+# deep, muted face at -0.99 a deep autumn, with gold and burnt orange). The price in
+# repeatability is 0.013 with a smile and 0.014-0.022 relit (pooled noise, both draws;
+# docs/season.md). Nearer neutral, value and clarity still place a person.
+CLEAR_TEMPERATURE = 0.3
 # Prototype weights: the leading axis counts fully, the family's other two axes this much.
 # Any value between 0 and 1 gives the same winners (see the module docstring); it only sets
 # how the margin, and so the confidence, grows.
@@ -138,6 +147,7 @@ def _prototype(label: str) -> np.ndarray:
 
 
 _PROTOTYPES = np.stack([_prototype(label) for label in SEASONS])
+_FAMILY_TEMPERATURES = np.array([FAMILY_CORNERS[label.split()[1]][0] for label in SEASONS])
 
 
 @dataclass(frozen=True)
@@ -191,7 +201,7 @@ def classify_season(colouring: Colouring) -> Season:
     scores = _scores(axes)
     order = np.argsort(scores)[::-1]
     best, second = SEASONS[order[0]], SEASONS[order[1]]
-    margin = float(scores[order[0]] - scores[order[1]])
+    margin = _margin(axes, scores)
     if colouring.exposure_spoiled:
         margin *= SPOILED_MARGIN_WEIGHT
     confidence = 0.5 + 0.5 * float(np.tanh(margin / CONFIDENCE_MARGIN))
@@ -220,9 +230,39 @@ def _axes(features: dict[str, float], trust: dict[str, float]) -> dict[str, floa
 
 
 def _scores(axes: dict[str, float]) -> np.ndarray:
-    """Each season's score (in SEASONS order): its prototype against the weighted axes."""
+    """Each season's score (in SEASONS order): its prototype against the weighted axes; -inf
+    for the seasons of the other temperature when the temperature is clear."""
+    free = _free_scores(axes)
+    return _locked(free, axes) if abs(axes["temperature"]) > CLEAR_TEMPERATURE else free
+
+
+def _free_scores(axes: dict[str, float]) -> np.ndarray:
     point = np.array([DECISION_WEIGHTS[axis] * axes[axis] for axis in _AXIS_INDEX])
     return _PROTOTYPES @ point
+
+
+def _locked(scores: np.ndarray, axes: dict[str, float]) -> np.ndarray:
+    """Only the seasons of the person's temperature (warm counting from 0) keep their score."""
+    sign = 1 if axes["temperature"] >= 0 else -1
+    return np.where(_FAMILY_TEMPERATURES == sign, scores, -np.inf)
+
+
+def _margin(axes: dict[str, float], scores: np.ndarray) -> float:
+    """How far the winner is from losing: its lead over the runner-up, or, when the temperature
+    lock decides the season (or would, were the temperature clear), the temperature's distance
+    from the lock's threshold if that is less."""
+    top = np.sort(scores)[::-1]
+    return min(float(top[0] - top[1]), _lock_margin(axes))
+
+
+def _lock_margin(axes: dict[str, float]) -> float:
+    """How far the temperature is from CLEAR_TEMPERATURE, in score units, when the season on
+    one side of it differs from the season on the other; infinite when they agree."""
+    free = _free_scores(axes)
+    if np.argmax(free) == np.argmax(_locked(free, axes)):
+        return float("inf")
+    distance = abs(abs(axes["temperature"]) - CLEAR_TEMPERATURE)
+    return DECISION_WEIGHTS["temperature"] * distance
 
 
 def _features(colouring: Colouring) -> dict[str, float]:
@@ -350,8 +390,6 @@ def _deciding_axes(label: str, axes: dict[str, float]) -> tuple[str, str]:
 
 # The reported undertone that a family's temperature contradicts.
 _OPPOSITE_UNDERTONE = {1: "cool", -1: "warm"}
-# A temperature this close to 0 reads as neutral in words.
-_NEAR_NEUTRAL = 0.1
 
 
 def _undertone_note(
@@ -367,18 +405,19 @@ def _undertone_note(
     if colouring.undertone != _OPPOSITE_UNDERTONE[corner[_AXIS_INDEX["temperature"]]]:
         return ""
     temperature = axes["temperature"]
-    if abs(temperature) < _NEAR_NEUTRAL:
-        word = "near neutral"
+    # Only a temperature this near neutral can sit in a family of the other temperature.
+    if abs(temperature) <= CLEAR_TEMPERATURE:
+        outcome = "comes out near neutral"
     else:
-        word = _axis_word("temperature", axes)
+        outcome = f"leans {_axis_word('temperature', axes)}"
     if "temperature" in named:
         return (
             f" Your cheeks read a {colouring.undertone} undertone, but with the rest of your "
-            f"colouring your temperature leans {word}."
+            f"colouring your temperature {outcome}."
         )
     return (
-        f" Your cheeks read a {colouring.undertone} undertone, but temperature counted least "
-        f"here and came out {word} (temperature {temperature:+.2f}: "
+        f" Your cheeks read a {colouring.undertone} undertone, but temperature counts least "
+        f"here and {outcome} (temperature {temperature:+.2f}: "
         f"{_evidence('temperature', axes, colouring, features)})."
     )
 

@@ -219,6 +219,38 @@ def test_temperature_counts_less_than_value_and_clarity_in_the_decision():
     assert SEASONS[int(np.argmax(scores))] == "cool winter"
 
 
+@pytest.mark.parametrize(
+    ("axes", "family_temperature"),
+    [
+        # Cool, deep and muted match no family's corner: the weakest axis used to give way, and
+        # at 0.7 weight that was always temperature (such a face was a deep autumn).
+        ({"temperature": -0.99, "value": -0.99, "clarity": -0.98}, "cool"),
+        # Warm, deep and bright: a winter before.
+        ({"temperature": 0.85, "value": -0.74, "clarity": 0.93}, "warm"),
+        # Warm, light and muted: a soft summer before.
+        ({"temperature": 0.61, "value": 0.79, "clarity": -0.88}, "warm"),
+    ],
+)
+def test_a_clearly_warm_or_cool_person_keeps_their_temperature(axes, family_temperature):
+    label = SEASONS[int(np.argmax(season_module._scores(axes)))]
+
+    assert label.split()[1] in (
+        ("spring", "autumn") if family_temperature == "warm" else ("summer", "winter")
+    )
+
+
+def test_near_neutral_temperature_still_gives_way_with_a_confidence_that_knows_the_threshold():
+    # Slightly cool (inside CLEAR_TEMPERATURE) but deep and muted: value and clarity place them.
+    near = {"temperature": -0.2, "value": -0.9, "clarity": -0.6}
+    assert SEASONS[int(np.argmax(season_module._scores(near)))] == "deep autumn"
+    # The label would change were the temperature clear, so the margin is no wider than the
+    # temperature's distance from the threshold, however far ahead the winner scores.
+    margin = season_module._margin(near, season_module._scores(near))
+    assert margin == pytest.approx(
+        season_module.DECISION_WEIGHTS["temperature"] * (season_module.CLEAR_TEMPERATURE - 0.2)
+    )
+
+
 def test_its_confidence_is_a_half_on_a_tie_and_grows_with_the_margin():
     centre = replace(
         person(season_module.SKIN_LIGHTNESS[0], 0.0, 0.0, None, None),
