@@ -42,7 +42,11 @@ class AnalysisAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Results are what a model said; editing them would make them lie.
-        return [field.name for field in Analysis._meta.fields] + ["thumbnail", "result_json"]
+        return [field.name for field in Analysis._meta.fields] + [
+            "thumbnail",
+            "result_json",
+            "drape_picture",
+        ]
 
     def get_fields(self, request, obj=None):
         # The photo beside its selfie, and the result as indented JSON rather than one line.
@@ -50,6 +54,9 @@ class AnalysisAdmin(admin.ModelAdmin):
         for field in Analysis._meta.fields:
             if field.name == "result":
                 fields.append("result_json")
+            elif field.name == "drape":
+                # The file's own link points at storage that is never served.
+                fields.append("drape_picture")
             else:
                 fields.append(field.name)
             if field.name == "selfie":
@@ -86,6 +93,18 @@ class AnalysisAdmin(admin.ModelAdmin):
             THUMBNAIL_SIDE // 2,
         )
 
+    @admin.display(description="drape")
+    def drape_picture(self, analysis: Analysis) -> str:
+        if not analysis.drape:
+            return "not drawn (it is drawn when its owner first opens it)"
+        url = reverse("admin:analysis_analysis_drape", args=[analysis.pk])
+        return format_html(
+            '<a href="{}"><img src="{}" alt="draping picture of analysis {}" width="360"></a>',
+            url,
+            url,
+            analysis.pk,
+        )
+
     @admin.action(description="Re-run with the production model", permissions=["change"])
     def rerun(self, request, queryset):
         queued = services.analyses_rerun(analyses=queryset)
@@ -104,13 +123,16 @@ class AnalysisAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.thumbnail_view),
             name="analysis_analysis_thumbnail",
         )
-        return [thumbnail, *super().get_urls()]
+        drape = path(
+            "<int:pk>/drape.png",
+            self.admin_site.admin_view(self.drape_view),
+            name="analysis_analysis_drape",
+        )
+        return [thumbnail, drape, *super().get_urls()]
 
     def thumbnail_view(self, request, pk: int):
         """A small JPEG of the selfie, for staff who may view analyses."""
-        analysis = Analysis.objects.select_related("selfie").filter(pk=pk).first()
-        if analysis is None or not self.has_view_permission(request, analysis):
-            raise Http404
+        analysis = self._viewable(request, pk)
         if not analysis.selfie.image:
             raise Http404
         with analysis.selfie.image.open("rb") as handle:
@@ -124,3 +146,19 @@ class AnalysisAdmin(admin.ModelAdmin):
         response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def drape_view(self, request, pk: int):
+        """The stored draping picture, for staff who may view analyses."""
+        analysis = self._viewable(request, pk)
+        if not analysis.drape:
+            raise Http404
+        with analysis.drape.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _viewable(self, request, pk: int) -> Analysis:
+        analysis = Analysis.objects.select_related("selfie").filter(pk=pk).first()
+        if analysis is None or not self.has_view_permission(request, analysis):
+            raise Http404
+        return analysis

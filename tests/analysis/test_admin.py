@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from PIL import Image
 
 from analysis import services
@@ -76,6 +77,29 @@ def test_its_change_page_shows_the_photo_and_the_result_as_indented_json(staff_c
     shown = re.search(r'<pre class="analysis-result">(.*?)</pre>', page, re.S).group(1)
     assert json.loads(html.unescape(shown)) == analysis.result
     assert '\n  "skin": {' in html.unescape(shown)
+
+
+def test_its_change_page_shows_the_stored_drape_to_staff_only(staff_client, client):
+    owner = UserFactory()
+    analysis = _finished(owner, version="7")
+    change = f"{CHANGELIST}{analysis.pk}/change/"
+    assert "not drawn" in staff_client.get(change).content.decode()
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 20), (200, 40, 60)).save(picture, format="PNG")
+    analysis.drape.save("drape.png", ContentFile(picture.getvalue()))
+    url = f"/admin/analysis/analysis/{analysis.pk}/drape.png"
+
+    page = staff_client.get(change).content.decode()
+    served = staff_client.get(url)
+
+    assert f'<img src="{url}"' in page
+    assert served["Content-Type"] == "image/png"
+    assert {"private", "no-store"} <= set(served["Cache-Control"].split(", "))
+    assert Image.open(io.BytesIO(served.content)).size == (30, 20)
+    client.force_login(owner)  # the owner, but not staff
+    refused = client.get(url)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/admin/login/")
 
 
 def test_it_filters_by_status_and_model_version(staff_client, user):
