@@ -36,8 +36,22 @@ ACCESSIBILITY_PROBLEMS = """() => {
 }"""
 
 
+# What is wrong with a page's layout at the viewport's width: a page wider than the screen, or
+# a button drawn in pieces (an inline element whose background breaks across lines).
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    problems.push("page wider than the screen: " + document.documentElement.scrollWidth);
+  for (const control of document.querySelectorAll("button, a.button, a.danger"))
+    if (control.getClientRects().length > 1)
+      problems.push("button broken across lines: " + control.textContent.trim());
+  return problems;
+}"""
+
+
 def _accessible(page) -> None:
     assert page.evaluate(ACCESSIBILITY_PROBLEMS) == [], page.url
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], page.url
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,6 +108,11 @@ def test_it_takes_a_person_from_sign_up_to_deleting_their_analysis(
     expect(page.locator("svg.chart circle")).to_have_count(1)
     _accessible(page)
     page.screenshot(path=screenshots / "history-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("link", name=re.compile("^Delete your account"))).to_be_visible()
+    _accessible(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=re.compile("^Delete the analysis of")).click()
