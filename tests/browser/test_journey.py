@@ -98,8 +98,13 @@ def test_it_takes_a_person_from_sign_up_to_deleting_their_analysis(
     verdict = page.locator("#colour-check-result")
     expect(verdict).to_contain_text(re.compile(r"#ff4040: (great|good|fair|poor), \d+/100"))
     assert page.url.endswith(f"/analyses/{analysis.pk}/")  # answered in place by the API
-    for name, size in (("phone", (390, 844)), ("desktop", (1280, 900))):
+    for name, size in (
+        ("small-phone", (320, 640)),
+        ("phone", (390, 844)),
+        ("desktop", (1280, 900)),
+    ):
         page.set_viewport_size({"width": size[0], "height": size[1]})
+        assert page.evaluate(LAYOUT_PROBLEMS) == [], name
         page.screenshot(path=screenshots / f"result-{name}.png", full_page=True)
         page.screenshot(path=screenshots / f"result-{name}-top.png")
 
