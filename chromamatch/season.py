@@ -430,9 +430,13 @@ def _describe(
 
 
 def _axis_word(axis: str, axes: dict[str, float]) -> str:
-    """The word for which way ``axis`` leans ("warm" or "cool", ...)."""
+    """The word for which way ``axis`` leans ("warm" or "cool", ...); a temperature that is not
+    clear (CLEAR_TEMPERATURE) only "slightly" so."""
     positive, negative = _AXIS_WORDS[axis]
-    return positive if axes[axis] >= 0 else negative
+    word = positive if axes[axis] >= 0 else negative
+    if axis == "temperature" and abs(axes[axis]) <= CLEAR_TEMPERATURE:
+        return f"slightly {word}"
+    return word
 
 
 def _evidence(

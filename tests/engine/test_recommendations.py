@@ -103,7 +103,7 @@ def test_blush_strength_follows_the_skins_depth():
 
 
 def test_clothing_names_the_season_and_what_decided_it_without_repeating_its_reason():
-    season = a_season("deep winter", temperature=-0.3, value=-0.9, clarity=0.2)
+    season = a_season("deep winter", temperature=-0.5, value=-0.9, clarity=0.2)
     items = recommendations(
         season=season,
         skin=tone.skin_tone(DARK_SKIN),

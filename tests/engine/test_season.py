@@ -6,7 +6,7 @@ import pytest
 
 from chromamatch import season as season_module
 from chromamatch import tone
-from chromamatch.season import SEASONS, Colouring, classify_season
+from chromamatch.season import SEASONS, Colouring, Season, classify_season
 
 GOLDEN_BLONDE = (45.0, 5.0, 16.0)
 ASH_BLONDE = (45.0, 2.0, 5.0)
@@ -249,6 +249,18 @@ def test_near_neutral_temperature_still_gives_way_with_a_confidence_that_knows_t
     assert margin == pytest.approx(
         season_module.DECISION_WEIGHTS["temperature"] * (season_module.CLEAR_TEMPERATURE - 0.2)
     )
+
+
+def test_a_temperature_short_of_clear_is_named_as_slight():
+    near = Season(
+        "light summer", "summer", 0.6, "", {"temperature": -0.05, "value": 0.3, "clarity": 0.1}, ""
+    )
+    clear = Season(
+        "light summer", "summer", 0.6, "", {"temperature": -0.5, "value": 0.6, "clarity": 0.1}, ""
+    )
+
+    assert near.in_words() == "above all light and slightly cool"
+    assert clear.in_words() == "above all light and cool"
 
 
 def test_its_confidence_is_a_half_on_a_tie_and_grows_with_the_margin():
