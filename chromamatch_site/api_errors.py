@@ -132,12 +132,22 @@ def exception_handler(exc, context):
             field, messages = next(iter(body["fields"].items()))
             if field != "non_field_errors":
                 body["message"] = f"{field}: {messages[0]}"
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        body = {"code": "unsupported_media_type", "message": _media_type_message(context)}
     elif isinstance(exc, exceptions.Throttled):
         wait = f" in {exc.wait:.0f} seconds" if exc.wait else " later"
         body = {"code": "throttled", "message": f"Too many attempts. Try again{wait}."}
     else:
         body = {"code": exc.default_code, "message": _first_message(exc.detail)}
     return Response({"error": body}, status=response.status_code, headers=_passthrough(response))
+
+
+def _media_type_message(context) -> str:
+    """Which body types the endpoint takes, so a client sending the wrong one can fix it."""
+    view, request = context.get("view"), context.get("request")
+    accepted = " or ".join(parser.media_type for parser in view.get_parsers())
+    sent = request.content_type if request is not None else "this type"
+    return f"This endpoint takes {accepted}, not {sent}."
 
 
 def _passthrough(response) -> dict:

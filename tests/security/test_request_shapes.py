@@ -123,3 +123,12 @@ def test_a_page_with_a_malformed_content_length_answers_400_not_500(client):
 
     assert response.status_code == 400
     assert b"Content-Length" in response.content
+
+
+def test_the_wrong_body_type_is_told_what_the_endpoint_takes(auth_client):
+    response = auth_client.post("/api/analyze", {"file": "x"}, format="json")
+
+    assert response.json()["error"]["message"] == (
+        "This endpoint takes multipart/form-data or application/x-www-form-urlencoded, "
+        "not application/json."
+    )
