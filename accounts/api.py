@@ -1,13 +1,14 @@
-"""Account endpoints for API clients: sign-up, token, account deletion."""
+"""Account endpoints for API clients: sign-up, token, the account, its data, its deletion."""
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import export, services
 from accounts.models import EMAIL_MAX_LENGTH
 from accounts.throttles import LoginRateThrottle, SignupRateThrottle
 from chromamatch_site.api_errors import ApiError, error_responses
@@ -102,3 +103,18 @@ class AccountApi(APIView):
     def delete(self, request):
         services.account_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountExportApi(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="A ZIP of everything stored for the account: account.json, "
+                "analyses.json, the stored selfies and draping pictures, and a README.",
+            ),
+            **error_responses(401, 503),
+        },
+    )
+    def get(self, request):
+        return export.archive_response(user=request.user)

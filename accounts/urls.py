@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("export/", views.account_export, name="export"),
     path("delete/", views.account_delete, name="delete"),
     path(
         "password-reset/",

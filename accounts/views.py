@@ -1,4 +1,4 @@
-"""Account pages: sign-up, sign-in, profile and account deletion."""
+"""Account pages: sign-up, sign-in, profile, a copy of your data and account deletion."""
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts import consent, services
+from accounts import consent, export, services
 from accounts.forms import AccountDeleteForm, EmailAuthenticationForm, SignupForm
 from accounts.throttles import LoginRateThrottle
 
@@ -54,6 +54,12 @@ def profile(request):
         "accounts/profile.html",
         {"consent": request.user.consents.first(), "token": services.token_for(user=request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_export(request):
+    return export.archive_response(user=request.user)
 
 
 @login_required

@@ -13,6 +13,7 @@ api_patterns = [
     path("auth/signup", accounts_api.SignupApi.as_view(), name="signup"),
     path("auth/token", accounts_api.TokenApi.as_view(), name="token"),
     path("account", accounts_api.AccountApi.as_view(), name="account"),
+    path("account/export", accounts_api.AccountExportApi.as_view(), name="account-export"),
     path("analyze", analysis_api.AnalyzeApi.as_view(), name="analyze"),
     path("analyses/", analysis_api.AnalysisListApi.as_view(), name="analyses"),
     path("analyses/<int:pk>", analysis_api.AnalysisApi.as_view(), name="analysis"),
