@@ -10,6 +10,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from datetime import datetime
 
 from django.http import FileResponse
 
@@ -56,11 +57,11 @@ def account_archive(*, user):
             selfie = analysis.selfie
             selfie_file = f"selfies/{selfie.pk}.jpg" if selfie.image else None
             if selfie_file and selfie.pk not in selfies_written:
-                _copy(archive, selfie.image, selfie_file)
+                _copy(archive, selfie.image, selfie_file, selfie.created)
                 selfies_written.add(selfie.pk)
             drape_file = f"drapes/{analysis.pk}.png" if analysis.drape else None
             if drape_file:
-                _copy(archive, analysis.drape, drape_file)
+                _copy(archive, analysis.drape, drape_file, analysis.finished_at)
             records.append(
                 {
                     **AnalysisOutputSerializer(analysis).data,
@@ -88,9 +89,9 @@ def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _copy(archive: zipfile.ZipFile, stored, name: str) -> None:
-    # Pictures are compressed already: kept as they are, without a second compression.
-    entry_info = zipfile.ZipInfo(name)
+def _copy(archive: zipfile.ZipFile, stored, name: str, when: datetime) -> None:
+    # Dated when the picture was made; compressed already, so kept without a second compression.
+    entry_info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
     entry_info.compress_type = zipfile.ZIP_STORED
     with stored.open("rb") as source, archive.open(entry_info, "w") as entry:
         shutil.copyfileobj(source, entry)

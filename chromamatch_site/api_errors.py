@@ -144,10 +144,8 @@ def exception_handler(exc, context):
 
 def _media_type_message(context) -> str:
     """Which body types the endpoint takes, so a client sending the wrong one can fix it."""
-    view, request = context.get("view"), context.get("request")
-    accepted = " or ".join(parser.media_type for parser in view.get_parsers())
-    sent = request.content_type if request is not None else "this type"
-    return f"This endpoint takes {accepted}, not {sent}."
+    accepted = " or ".join(parser.media_type for parser in context["view"].get_parsers())
+    return f"This endpoint takes {accepted}, not {context['request'].content_type}."
 
 
 def _passthrough(response) -> dict:

@@ -57,6 +57,8 @@ def test_the_api_gives_the_callers_account_analyses_and_pictures_and_nothing_els
         with default_storage.open(analysis.selfie.image.name, "rb") as stored:
             assert archive.read(f"selfies/{analysis.selfie_id}.jpg") == stored.read()
     assert archive.read(f"drapes/{drawn.pk}.png") == b"\x89PNG drawn"
+    selfie_entry = archive.getinfo(f"selfies/{drawn.selfie_id}.jpg")
+    assert selfie_entry.date_time[:3] == drawn.selfie.created.timetuple()[:3]
     account = json.loads(archive.read("account.json"))
     assert account["email"] == user.email
     assert [c["policy_version"] for c in account["consents"]] == [
