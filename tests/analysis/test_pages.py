@@ -349,6 +349,16 @@ def test_it_deletes_an_analysis_with_its_pictures(
     assert not any(default_storage.exists(name) for name in names)
 
 
+def test_it_never_shows_a_measurement_as_100_percent_sure(page_client, user, engine_output):
+    sure = _done(user, engine_output, undertone__confidence=1.0, season__confidence=0.62)
+
+    text = _text(page_client.get(f"/analyses/{sure.pk}/"))
+
+    assert "(over 99% confidence)" in text
+    assert "family, 62% confidence." in text
+    assert "100%" not in text
+
+
 def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, user, engine_output):
     # A season other than the photo's own, so that each is counted once.
     other = next(label for label in SEASONS if label != engine_output[1]["season"]["label"])
