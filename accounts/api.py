@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts import export, services
 from accounts.models import EMAIL_MAX_LENGTH
-from accounts.throttles import LoginRateThrottle, SignupRateThrottle
+from accounts.throttles import ExportRateThrottle, LoginRateThrottle, SignupRateThrottle
 from chromamatch_site.api_errors import ApiError, error_responses
 
 
@@ -106,6 +106,8 @@ class AccountApi(APIView):
 
 
 class AccountExportApi(APIView):
+    throttle_classes = [ExportRateThrottle]
+
     @extend_schema(
         responses={
             (200, "application/zip"): OpenApiResponse(
@@ -113,7 +115,7 @@ class AccountExportApi(APIView):
                 description="A ZIP of everything stored for the account: account.json, "
                 "analyses.json, the stored selfies and draping pictures, and a README.",
             ),
-            **error_responses(401, 503),
+            **error_responses(401, 429, 503),
         },
     )
     def get(self, request):

@@ -1,4 +1,4 @@
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 
 class LoginRateThrottle(SimpleRateThrottle):
@@ -15,3 +15,10 @@ class LoginRateThrottle(SimpleRateThrottle):
 
 class SignupRateThrottle(LoginRateThrottle):
     scope = "signup"
+
+
+class ExportRateThrottle(UserRateThrottle):
+    """Copies of one's data per account, shared by the profile page and the API: zipping a long
+    history of photos takes seconds, and a person needs a handful, not a stream."""
+
+    scope = "export"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import consent, export, services
 from accounts.forms import AccountDeleteForm, EmailAuthenticationForm, SignupForm
-from accounts.throttles import LoginRateThrottle
+from accounts.throttles import ExportRateThrottle, LoginRateThrottle
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,6 +59,11 @@ def profile(request):
 @login_required
 @require_http_methods(["GET"])
 def account_export(request):
+    throttle = ExportRateThrottle()
+    if not throttle.allow_request(request, None):
+        response = render(request, "accounts/export_throttled.html", status=429)
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
     return export.archive_response(user=request.user)
 
 

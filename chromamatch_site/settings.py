@@ -280,6 +280,8 @@ REST_FRAMEWORK = {
         "signup": env_str("SIGNUP_THROTTLE_RATE", "20/hour"),
         # Selfies analysed per account: generous for a person, a brake on a runaway client.
         "analyze": env_str("ANALYZE_THROTTLE_RATE", "120/hour"),
+        # Copies of one's data per account (profile page and API together).
+        "export": env_str("EXPORT_THROTTLE_RATE", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

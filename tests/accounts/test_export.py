@@ -6,8 +6,11 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from analysis import services
 from analysis.models import Analysis
@@ -15,6 +18,13 @@ from tests.analysis.helpers import no_face_jpeg
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_earlier_downloads(user):
+    # The download budget is counted in the shared cache (Redis in the real-services run),
+    # where an earlier run's user with the same id may have left a count.
+    cache.delete(f"throttle_export_{user.pk}")
 
 
 def _done(owner) -> Analysis:
@@ -102,3 +112,28 @@ def test_the_api_refuses_an_anonymous_request(api_client):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.fixture
+def two_exports_a_minute(settings, monkeypatch, user):
+    """DRF reads the rates once, into a class attribute, so that is pointed at the setting."""
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "export": "2/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+    yield
+    cache.delete(f"throttle_export_{user.pk}")
+
+
+@pytest.mark.usefixtures("two_exports_a_minute")
+def test_the_page_and_the_api_share_a_budget_of_downloads(client, auth_client, user):
+    client.force_login(user)
+    assert client.get("/accounts/export/").status_code == 200
+    assert auth_client.get("/api/account/export").status_code == 200
+
+    page = client.get("/accounts/export/")
+    api = auth_client.get("/api/account/export")
+
+    assert page.status_code == 429 and int(page["Retry-After"]) > 0
+    assert "downloaded several times already" in page.content.decode()
+    assert api.status_code == 429 and int(api["Retry-After"]) > 0
+    assert api.json()["error"]["code"] == "throttled"
