@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chromamatch import engine_data
 from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
-from chromamatch.season import SEASONS, Season
+from chromamatch.season import CLEAR_TEMPERATURE, SEASONS, Season
 from chromamatch.tone import SkinTone
 
 ADVICE_PATH = engine_data.DATA_DIR / engine_data.ADVICE_FILE
@@ -23,9 +23,6 @@ CATEGORIES = ("clothing", "makeup", "glasses", "hair", "jewellery")
 # low contrast; between them, medium. A third of the axis range each way puts roughly a
 # quarter of people in each extreme group.
 CONTRAST_CUT = 0.35
-# Temperature axis beyond which jewellery advice names the warm or cool metals outright.
-TEMPERATURE_CUT = 0.2
-_WARM_FAMILIES = ("spring", "autumn")
 
 
 def recommendations(
@@ -187,13 +184,12 @@ def _hair_colour_item(data: dict, season: Season, hair_label: str | None) -> dic
 def _jewellery_item(texts: dict, season: Season) -> dict:
     metals = palettes()[season.label]["metals"]
     temperature = season.axes["temperature"]
-    warm_family = season.family in _WARM_FAMILIES
-    if warm_family and temperature > TEMPERATURE_CUT:
-        key = "warm"
-    elif not warm_family and temperature < -TEMPERATURE_CUT:
-        key = "cool"
-    else:
+    # A clear temperature is the season's family's own (season.CLEAR_TEMPERATURE): its metals
+    # are named outright; nearer neutral both suit.
+    if abs(temperature) <= CLEAR_TEMPERATURE:
         key = "neutral"
+    else:
+        key = "warm" if temperature > 0 else "cool"
     listed = ", ".join(metals[:-1]) + f" or {metals[-1]}" if len(metals) > 1 else metals[0]
     return _item(
         "jewellery",

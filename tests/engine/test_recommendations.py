@@ -176,6 +176,20 @@ def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
     assert "+0.70" in warm_item["why"] and "-0.70" in cool_item["why"]
 
 
+def test_jewellery_names_both_metals_short_of_a_clear_temperature():
+    items = recommendations(
+        season=a_season("light spring", temperature=0.25),
+        skin=tone.skin_tone(LIGHT_SKIN),
+        undertone="neutral",
+        face_shape=None,
+        eye_label=None,
+        hair_label=None,
+    )
+
+    jewellery = next(item for item in items if item["category"] == "jewellery")
+    assert "does not lean clearly warm or cool carries both" in jewellery["why"]
+
+
 def contrast_whys(contrast: float, *, hair: str | None, eyes: str | None) -> list[str]:
     items = recommendations(
         season=a_season("deep winter", contrast=contrast),
