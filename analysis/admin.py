@@ -22,11 +22,12 @@ class AnalysisAdmin(admin.ModelAdmin):
         "thumbnail",
         "status",
         "model_version",
+        "engine_code",
         "owner_email",
         "queued_at",
         "finished_at",
     ]
-    list_filter = ["status", "model_version"]
+    list_filter = ["status", "model_version", "engine_code"]
     search_fields = ["selfie__owner__email"]
     search_help_text = "An owner's e-mail address, or an analysis id."
     list_select_related = ["selfie__owner"]

@@ -61,7 +61,13 @@ class AnalysisOutputSerializer(serializers.ModelSerializer):
     def get_model(self, analysis) -> dict | None:
         if not analysis.model_version:
             return None
-        return {"name": analysis.model_name, "version": analysis.model_version}
+        # engine: the engine code that ran with the version ("" for analyses from before it
+        # was recorded).
+        return {
+            "name": analysis.model_name,
+            "version": analysis.model_version,
+            "engine": analysis.engine_code,
+        }
 
     def get_url(self, analysis) -> str:
         return self._absolute(reverse("api:analysis", args=[analysis.pk]))

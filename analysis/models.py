@@ -52,6 +52,9 @@ class Analysis(models.Model):
     drape = models.FileField(upload_to=drape_key, max_length=200, blank=True)
     model_name = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=20, blank=True)
+    # The engine code that ran with that version (chromamatch.engine_code): the rules live in
+    # the worker's code, not in the registered model.
+    engine_code = models.CharField(max_length=16, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

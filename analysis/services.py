@@ -143,6 +143,7 @@ def analysis_complete(
     result: dict,
     model_name: str,
     model_version: str,
+    engine_code: str = "",
 ) -> Analysis | None:
     """Store the engine's answer: ``done`` with its result, or ``failed`` with its error."""
     analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
@@ -150,6 +151,7 @@ def analysis_complete(
         return analysis
     analysis.model_name = model_name
     analysis.model_version = str(model_version)
+    analysis.engine_code = engine_code
     analysis.finished_at = timezone.now()
     if result.get("ok"):
         analysis.status = Analysis.Status.DONE
@@ -369,12 +371,13 @@ def analyses_rerun(*, analyses) -> list[int]:
         analysis.drape = ""
         analysis.model_name = ""
         analysis.model_version = ""
+        analysis.engine_code = ""
         analysis.attempts = 0
         analysis.queued_at = timezone.now()
         analysis.started_at = None
         analysis.finished_at = None
-    fields = ["status", "result", "error", "drape", "model_name", "model_version", "attempts"]
-    fields += ["queued_at", "started_at", "finished_at"]
+    fields = ["status", "result", "error", "drape", "model_name", "model_version", "engine_code"]
+    fields += ["attempts", "queued_at", "started_at", "finished_at"]
     Analysis.objects.bulk_update(rows, fields)
     _delete_files_on_commit(drapes)
     queued = [analysis.pk for analysis in rows]

@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from chromamatch import engine_data
+from chromamatch import engine_code, engine_data
 
 MODEL_NAME = "ChromaMatch_Model"
 EXPERIMENT_NAME = "ChromaMatch"
@@ -147,6 +147,8 @@ def log_version(
     flat = flat_figures(figures)
     version_tags = {
         "git_commit": git_commit(),
+        # The engine code that registered (and evaluated) this version; a worker may run other.
+        "engine_code": engine_code.digest(),
         "gate_figures": json.dumps({k: flat.get(k) for k in GATE}),
         **(tags or {}),
     }
@@ -349,6 +351,7 @@ def versions(mlflow_client) -> list[dict]:
                 "created": version.creation_timestamp,
                 "source": version.tags.get("source", "train_model"),
                 "git_commit": version.tags.get("git_commit", ""),
+                "engine_code": version.tags.get("engine_code", ""),
                 "figures": {k: figures.get(k) for k in GATE},
             }
         )

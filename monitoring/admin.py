@@ -14,6 +14,7 @@ class DriftReportAdmin(admin.ModelAdmin):
         "created",
         "status",
         "model_version",
+        "engine_code",
         "reference_size",
         "current_size",
         "drift_share",

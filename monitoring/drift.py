@@ -1,10 +1,11 @@
 """Drift of what the served model sees: features of stored results, compared by Evidently.
 
 Windows (one rule, no configuration to forget): both come from the done analyses of the
-*serving* model version, the version that produced the most recent done analysis. The
-reference window is that version's first ``reference_size`` analyses, oldest first; the current
-window is its latest ``current_size`` analyses after them, so the two never overlap and a new
-version starts a new reference. Drift is only computed once both windows are full.
+*serving* model version and engine code, those that produced the most recent done analysis
+(the rules live in the worker's code, so new code changes answers as a new version does). The
+reference window is their first ``reference_size`` analyses, oldest first; the current window
+their latest ``current_size`` analyses after them, so the two never overlap and a new version
+or new engine code starts a new reference. Drift is only computed once both windows are full.
 
 The evaluation data is deliberately not a reference: ``docs/evaluation*.json`` holds only
 aggregate figures (no per-photo features), and its studio photos of one camera and light are
@@ -60,6 +61,7 @@ class DriftOutcome:
     message: str
     model_name: str = ""
     model_version: str = ""
+    engine_code: str = ""
     reference_size: int = 0
     current_size: int = 0
     drift_share: float | None = None
@@ -91,23 +93,32 @@ def features_of(result: dict, selfie_width: int) -> dict:
     }
 
 
-def serving_version() -> tuple[str, str] | None:
+def serving_version() -> tuple[str, str, str] | None:
+    """Model name, version and engine code of the latest done analysis."""
     latest = (
         Analysis.objects.filter(status=Analysis.Status.DONE)
         .order_by("-finished_at", "-pk")
-        .values_list("model_name", "model_version")
+        .values_list("model_name", "model_version", "engine_code")
         .first()
     )
     return tuple(latest) if latest else None
 
 
 def windows(
-    *, model_name: str, model_version: str, reference_size: int, current_size: int
+    *,
+    model_name: str,
+    model_version: str,
+    engine_code: str,
+    reference_size: int,
+    current_size: int,
 ) -> tuple[list[dict], list[dict]]:
     """Feature rows of the reference and current windows (see the module's rule)."""
     done = (
         Analysis.objects.filter(
-            status=Analysis.Status.DONE, model_name=model_name, model_version=model_version
+            status=Analysis.Status.DONE,
+            model_name=model_name,
+            model_version=model_version,
+            engine_code=engine_code,
         )
         .order_by("finished_at", "pk")
         .values_list("pk", "result", "selfie__width")
@@ -138,10 +149,11 @@ def drift_check(
             status="not_enough_data",
             message=f"not enough analyses yet (have 0, need {needed})",
         )
-    model_name, model_version = version
+    model_name, model_version, engine_code = version
     reference, current = windows(
         model_name=model_name,
         model_version=model_version,
+        engine_code=engine_code,
         reference_size=reference_size,
         current_size=current_size,
     )
@@ -150,6 +162,7 @@ def drift_check(
         message="",
         model_name=model_name,
         model_version=model_version,
+        engine_code=engine_code,
         reference_size=len(reference),
         current_size=len(current),
     )
@@ -157,7 +170,8 @@ def drift_check(
     if len(reference) < reference_size or len(current) < current_size:
         outcome.message = (
             f"not enough analyses yet (have {have}, need {needed}: the first {reference_size} "
-            f"done analyses of {model_name} version {model_version} are the reference, the "
+            f"done analyses of {model_name} version {model_version} (engine {engine_code}) "
+            f"are the reference, the "
             f"latest {current_size} after them the current window)"
         )
         return outcome

@@ -23,6 +23,7 @@ class DriftReport(models.Model):
     message = models.TextField(blank=True)
     model_name = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=20, blank=True)
+    engine_code = models.CharField(max_length=16, blank=True)
     reference_size = models.PositiveIntegerField(default=0)
     current_size = models.PositiveIntegerField(default=0)
     # The share of columns Evidently found drifted; None when no comparison ran.

@@ -35,6 +35,7 @@ def drift_report_run(
         message=outcome.message,
         model_name=outcome.model_name,
         model_version=outcome.model_version,
+        engine_code=outcome.engine_code,
         reference_size=outcome.reference_size,
         current_size=outcome.current_size,
         drift_share=outcome.drift_share,

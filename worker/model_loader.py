@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from chromamatch import registry
+from chromamatch import engine_code, registry
 from worker.metrics import MODEL_LOAD_FAILURES
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,13 @@ def report_status(*, version: str | None, error: str | None) -> None:
     try:
         cache.set(
             STATUS_KEY.format(worker=name),
-            {"worker": name, "version": version, "error": error, "at": time.time()},
+            {
+                "worker": name,
+                "version": version,
+                "engine": engine_code.digest(),
+                "error": error,
+                "at": time.time(),
+            },
             STATUS_TTL_SECONDS,
         )
         workers = set(cache.get(WORKERS_KEY, ())) | {name}

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from analysis import services
 from analysis.outages import DATABASE_ERRORS, STORAGE_ERRORS
-from chromamatch import registry
+from chromamatch import engine_code, registry
 from worker.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_WAIT
 from worker.model_loader import ModelUnavailable, served_model
 
@@ -97,6 +97,7 @@ def _analyse(task, analysis) -> str:
         result=result,
         model_name=loaded.name,
         model_version=loaded.version,
+        engine_code=engine_code.digest(),
     )
     code = "" if result["ok"] else result["error"]["code"]
     ANALYSES.labels("done" if result["ok"] else "failed", code, loaded.version).inc()

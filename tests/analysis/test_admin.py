@@ -38,6 +38,7 @@ def _finished(owner, *, version: str, ok: bool = True) -> Analysis:
         result=result,
         model_name="ChromaMatch_Model",
         model_version=version,
+        engine_code="abc",
     )
     analysis.refresh_from_db()
     return analysis
@@ -151,7 +152,7 @@ def test_it_resets_the_selected_analyses_and_queues_them(
     assert "Queued 1 analyses for the production model" in response.content.decode()
     assert chosen.status == Analysis.Status.PENDING
     assert (chosen.result, chosen.error, chosen.drape.name) == (None, None, "")
-    assert (chosen.model_version, chosen.attempts) == ("", 0)
+    assert (chosen.model_version, chosen.engine_code, chosen.attempts) == ("", "", 0)
     assert other.status == Analysis.Status.DONE
     assert len(callbacks) == 2  # the old drape's deletion and the queuing
 

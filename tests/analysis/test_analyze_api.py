@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from analysis.models import Analysis, Selfie
-from chromamatch import registry
+from chromamatch import engine_code, registry
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from worker.model_loader import mlflow_client
 
@@ -129,7 +129,11 @@ def test_wait_returns_the_finished_analysis_with_the_engine_fields(
         assert field in result
     assert 1 <= result["skin"]["mst"] <= 10
     production = registry.production_version(mlflow_client()).version
-    assert body["model"] == {"name": registry.MODEL_NAME, "version": str(production)}
+    assert body["model"] == {
+        "name": registry.MODEL_NAME,
+        "version": str(production),
+        "engine": engine_code.digest(),
+    }
     assert body["drape_url"].endswith(f"/api/analyses/{body['id']}/drape.png")
     drape = auth_client.get(body["drape_url"])
     assert drape.status_code == 200 and drape["Content-Type"] == "image/png"

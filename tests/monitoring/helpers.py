@@ -82,7 +82,9 @@ def stored_result(rng: np.random.Generator, *, warm: bool = False) -> dict:
     }
 
 
-def stored_analyses(owner, count: int, *, warm: bool = False, version: str = "1") -> None:
+def stored_analyses(
+    owner, count: int, *, warm: bool = False, version: str = "1", engine: str = "abc"
+) -> None:
     """Done analyses with stored results and no picture (the drift check reads only results)."""
     rng = np.random.default_rng(count + (1 if warm else 0))
     for _ in range(count):
@@ -93,5 +95,6 @@ def stored_analyses(owner, count: int, *, warm: bool = False, version: str = "1"
             result=stored_result(rng, warm=warm),
             model_name="ChromaMatch_Model",
             model_version=version,
+            engine_code=engine,
             finished_at=timezone.now(),
         )

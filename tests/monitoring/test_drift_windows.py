@@ -22,13 +22,30 @@ def test_the_windows_come_from_the_serving_version_and_never_overlap():
         .values_list("pk", flat=True)
     )
 
-    assert drift.serving_version() == ("ChromaMatch_Model", "2")
+    assert drift.serving_version() == ("ChromaMatch_Model", "2", "abc")
     reference, current = drift.windows(
-        model_name="ChromaMatch_Model", model_version="2", reference_size=20, current_size=30
+        model_name="ChromaMatch_Model",
+        model_version="2",
+        engine_code="abc",
+        reference_size=20,
+        current_size=30,
     )
 
     assert [row["analysis"] for row in reference] == version_two[:20]
     assert [row["analysis"] for row in current] == version_two[-30:]
+
+
+def test_new_engine_code_under_the_same_version_starts_a_new_reference():
+    owner = UserFactory()
+    stored_analyses(owner, 70, version="2", engine="old")
+    stored_analyses(owner, 10, version="2", engine="new")
+
+    outcome = drift.drift_check(reference_size=20, current_size=20)
+
+    assert drift.serving_version() == ("ChromaMatch_Model", "2", "new")
+    assert outcome.status == "not_enough_data"
+    assert (outcome.engine_code, outcome.reference_size, outcome.current_size) == ("new", 10, 0)
+    assert "(engine new)" in outcome.message
 
 
 def test_features_are_read_from_the_stored_result_and_the_selfie_width():

@@ -5,7 +5,7 @@ import pytest
 
 from analysis import services
 from analysis.models import Analysis
-from chromamatch import registry
+from chromamatch import engine_code, registry
 from chromamatch.image_loading import encode_jpeg
 from tests.factories import UserFactory
 from worker.model_loader import mlflow_client
@@ -43,6 +43,7 @@ def test_a_face_is_analysed_and_stored_with_the_model_version(shared_faces):
     assert analysis.result["ok"] is True
     assert 1 <= analysis.result["skin"]["mst"] <= 10
     assert analysis.model_version == str(registry.production_version(mlflow_client()).version)
+    assert analysis.engine_code == engine_code.digest()
 
 
 def test_running_the_task_again_on_a_finished_analysis_changes_nothing():

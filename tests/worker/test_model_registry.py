@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from chromamatch import engine_data, registry
+from chromamatch import engine_code, engine_data, registry
 from chromamatch.analysis import analyze
 from worker.model_loader import mlflow_client
 
@@ -116,6 +116,7 @@ def test_a_version_carries_its_commit_figures_signature_and_engine_data():
     version = mlflow_client().get_model_version(registry.MODEL_NAME, _log(SHIPPED))
 
     assert version.tags["git_commit"]
+    assert version.tags["engine_code"] == engine_code.digest()
     gate = json.loads(version.tags["gate_figures"])
     assert gate["relit.ita_abs_err_median"] == SHIPPED["relit"]["ita_abs_err_median"]
     import mlflow
@@ -152,3 +153,4 @@ def test_model_status_lists_versions_aliases_and_figures():
     assert "production" in text
     assert "relit.ita_abs_err_median" in text
     assert f"{_production():>7}  production" in text
+    assert f"  {engine_code.digest()}  " in text  # the engine each version was registered with

@@ -14,7 +14,9 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(f"No version of {registry.MODEL_NAME} is registered yet.")
         gates = list(registry.GATE)
-        self.stdout.write("version  aliases      source                        " + "  ".join(gates))
+        self.stdout.write(
+            "version  aliases      source                        engine        " + "  ".join(gates)
+        )
         for row in rows:
             figures = "  ".join(
                 f"{'-' if row['figures'][g] is None else round(row['figures'][g], 3)!s:>{len(g)}}"
@@ -22,8 +24,14 @@ class Command(BaseCommand):
             )
             aliases = ",".join(row["aliases"]) or "-"
             source = row["source"][:28]
-            self.stdout.write(f"{row['version']:>7}  {aliases:11}  {source:28}  {figures}")
+            engine = row["engine_code"] or "-"
+            self.stdout.write(
+                f"{row['version']:>7}  {aliases:11}  {source:28}  {engine:12}  {figures}"
+            )
         for status in worker_statuses():
             problem = f", last load failed: {status['error']}" if status["error"] else ""
-            served = f"worker {status['worker']} serves version {status['version']}"
+            served = (
+                f"worker {status['worker']} serves version {status['version']} "
+                f"with engine {status.get('engine') or '-'}"
+            )
             self.stdout.write(served + problem)
