@@ -54,6 +54,7 @@ from typing import NamedTuple
 import numpy as np
 
 from chromamatch.face_landmarks import Face, mirrored_landmarks
+from chromamatch.wording import listed
 
 LABELS = ("oval", "round", "square", "heart", "oblong", "diamond")
 
@@ -204,8 +205,7 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
     ]
     article = "An" if label[0] in "aeiou" else "A"
     if traits:
-        listed = ", ".join(traits[:-1]) + " and " + traits[-1] if len(traits) > 1 else traits[0]
-        summary = f"{article} {label} face has {listed}."
+        summary = f"{article} {label} face has {listed(traits)}."
     else:
         summary = (
             f"{article} {label} face is the typical, balanced one: the nearest of the six "

@@ -11,6 +11,7 @@ from chromamatch import engine_data
 from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
 from chromamatch.season import CLEAR_TEMPERATURE, SEASONS, Season
 from chromamatch.tone import SkinTone
+from chromamatch.wording import listed
 
 ADVICE_PATH = engine_data.DATA_DIR / engine_data.ADVICE_FILE
 FACE_SHAPES = ("oval", "round", "square", "heart", "oblong", "diamond")
@@ -190,10 +191,9 @@ def _jewellery_item(texts: dict, season: Season) -> dict:
         key = "neutral"
     else:
         key = "warm" if temperature > 0 else "cool"
-    listed = ", ".join(metals[:-1]) + f" or {metals[-1]}" if len(metals) > 1 else metals[0]
     return _item(
         "jewellery",
-        f"Jewellery in {listed}.",
+        f"Jewellery in {listed(metals, 'or')}.",
         f"Your temperature measured {temperature:+.2f} (warm +, cool -) and your season is "
         f"{season.label}: {texts[key]}.",
     )
