@@ -39,12 +39,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):
-            response = render(request, "accounts/throttled.html", status=429)
-            response["Retry-After"] = str(int(throttle.wait() or 60))
-            return response
-        return super().post(request, *args, **kwargs)
+        refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
+        return refused or super().post(request, *args, **kwargs)
+
+
+def _refused(request, throttle, template: str):
+    """A 429 page with Retry-After when ``throttle`` (a DRF throttle, which reads only the
+    request) refuses the page's request; None when it may go on."""
+    if throttle.allow_request(request, None):
+        return None
+    response = render(request, template, status=429)
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
 
 
 @login_required
@@ -59,12 +65,8 @@ def profile(request):
 @login_required
 @require_http_methods(["GET"])
 def account_export(request):
-    throttle = ExportRateThrottle()
-    if not throttle.allow_request(request, None):
-        response = render(request, "accounts/export_throttled.html", status=429)
-        response["Retry-After"] = str(int(throttle.wait() or 60))
-        return response
-    return export.archive_response(user=request.user)
+    refused = _refused(request, ExportRateThrottle(), "accounts/export_throttled.html")
+    return refused or export.archive_response(user=request.user)
 
 
 @login_required
