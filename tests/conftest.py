@@ -11,7 +11,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import services
 from tests.factories import UserFactory
@@ -76,6 +78,25 @@ def _fresh_throttles():
     cache.delete_many(
         [f"throttle_{scope}_{ip}" for scope in ("login", "signup") for ip in ("127.0.0.1",)]
     )
+
+
+@pytest.fixture
+def throttle_rates(settings, monkeypatch):
+    """Sets throttle rates for one test: ``throttle_rates(login="2/min", ...)``. DRF reads the
+    rates once, into a class attribute, so the setting alone would not reach the throttles;
+    the attribute is pointed at it too."""
+
+    def set_rates(**rates: str) -> None:
+        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**current, **rates},
+        }
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES
+        )
+
+    return set_rates
 
 
 @pytest.fixture

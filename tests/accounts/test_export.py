@@ -9,8 +9,6 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from analysis import services
 from analysis.models import Analysis
@@ -115,11 +113,8 @@ def test_the_api_refuses_an_anonymous_request(api_client):
 
 
 @pytest.fixture
-def two_exports_a_minute(settings, monkeypatch, user):
-    """DRF reads the rates once, into a class attribute, so that is pointed at the setting."""
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "export": "2/min"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+def two_exports_a_minute(throttle_rates, user):
+    throttle_rates(export="2/min")
     yield
     cache.delete(f"throttle_export_{user.pk}")
 

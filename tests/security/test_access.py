@@ -8,9 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import services
 from accounts.models import User
@@ -73,12 +71,9 @@ def test_an_unsigned_or_wrongly_signed_call_is_401():
 
 
 @pytest.fixture
-def low_rates(settings, monkeypatch, user):
-    """Throttle rates of 2 a minute. DRF reads the rates once, into a class attribute, so the
-    setting alone would not reach the throttles; the attribute is pointed at it too."""
-    rates = {"login": "2/min", "signup": "2/min", "analyze": "2/min"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+def low_rates(throttle_rates, user):
+    """Throttle rates of 2 a minute."""
+    throttle_rates(login="2/min", signup="2/min", analyze="2/min")
     analyze_key = f"throttle_analyze_{user.pk}"
     cache.delete(analyze_key)
     yield
