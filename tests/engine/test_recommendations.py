@@ -29,10 +29,15 @@ def a_season(label: str, **axes: float) -> Season:
 
 
 def advise(label="light spring", skin=LIGHT_SKIN, undertone="warm", **kwargs) -> list[dict]:
-    arguments = {"face_shape": "oval", "eye_label": "blue", "hair_label": "blonde"}
-    arguments.update(kwargs)
+    labels = {"face_shape": "oval", "eye_label": "blue", "hair_label": "blonde", **kwargs}
+    return advise_season(a_season(label), skin, undertone, **labels)
+
+
+def advise_season(season: Season, skin=LIGHT_SKIN, undertone="neutral", **labels) -> list[dict]:
+    """Advice for ``season`` with only the face shape, eyes and hair ``labels`` name measured."""
+    measured = {"face_shape": None, "eye_label": None, "hair_label": None, **labels}
     return recommendations(
-        season=a_season(label), skin=tone.skin_tone(skin), undertone=undertone, **arguments
+        season=season, skin=tone.skin_tone(skin), undertone=undertone, **measured
     )
 
 
@@ -104,14 +109,7 @@ def test_blush_strength_follows_the_skins_depth():
 
 def test_clothing_names_the_season_and_what_decided_it_without_repeating_its_reason():
     season = a_season("deep winter", temperature=-0.5, value=-0.9, clarity=0.2)
-    items = recommendations(
-        season=season,
-        skin=tone.skin_tone(DARK_SKIN),
-        undertone="cool",
-        face_shape=None,
-        eye_label=None,
-        hair_label=None,
-    )
+    items = advise_season(season, DARK_SKIN, "cool")
 
     clothing = items[0]
     assert clothing["category"] == "clothing"
@@ -125,14 +123,7 @@ def test_lips_and_hair_colour_follow_the_season_without_claiming_its_temperature
     # A summer decided by clarity and value while temperature leans warm: the advice is the
     # summer's, and its reason must not call a warm +0.48 the reason for cool shades.
     season = a_season("soft summer", temperature=0.48, value=0.85, clarity=-0.87)
-    items = recommendations(
-        season=season,
-        skin=tone.skin_tone(LIGHT_SKIN),
-        undertone="neutral",
-        face_shape=None,
-        eye_label=None,
-        hair_label="blonde",
-    )
+    items = advise_season(season, LIGHT_SKIN, "neutral", hair_label="blonde")
 
     lips = next(item for item in items if item["text"].startswith("Lips"))
     hair = next(item for item in items if item["text"].startswith("Hair colour"))
@@ -152,22 +143,8 @@ def test_glasses_and_hairstyle_follow_the_face_shape_and_are_left_out_without_on
 
 
 def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
-    warm = recommendations(
-        season=a_season("warm autumn", temperature=0.7),
-        skin=tone.skin_tone(LIGHT_SKIN),
-        undertone="warm",
-        face_shape=None,
-        eye_label=None,
-        hair_label=None,
-    )
-    cool = recommendations(
-        season=a_season("cool winter", temperature=-0.7),
-        skin=tone.skin_tone(LIGHT_SKIN),
-        undertone="cool",
-        face_shape=None,
-        eye_label=None,
-        hair_label=None,
-    )
+    warm = advise_season(a_season("warm autumn", temperature=0.7), LIGHT_SKIN, "warm")
+    cool = advise_season(a_season("cool winter", temperature=-0.7), LIGHT_SKIN, "cool")
 
     warm_item = next(item for item in warm if item["category"] == "jewellery")
     cool_item = next(item for item in cool if item["category"] == "jewellery")
@@ -177,25 +154,17 @@ def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
 
 
 def test_jewellery_names_both_metals_short_of_a_clear_temperature():
-    items = recommendations(
-        season=a_season("light spring", temperature=0.25),
-        skin=tone.skin_tone(LIGHT_SKIN),
-        undertone="neutral",
-        face_shape=None,
-        eye_label=None,
-        hair_label=None,
-    )
+    items = advise_season(a_season("light spring", temperature=0.25), LIGHT_SKIN, "neutral")
 
     jewellery = next(item for item in items if item["category"] == "jewellery")
     assert "does not lean clearly warm or cool carries both" in jewellery["why"]
 
 
 def contrast_whys(contrast: float, *, hair: str | None, eyes: str | None) -> list[str]:
-    items = recommendations(
-        season=a_season("deep winter", contrast=contrast),
-        skin=tone.skin_tone(DARK_SKIN),
-        undertone="cool",
-        face_shape=None,
+    items = advise_season(
+        a_season("deep winter", contrast=contrast),
+        DARK_SKIN,
+        "cool",
         eye_label=eyes,
         hair_label=hair,
     )
