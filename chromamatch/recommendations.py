@@ -8,6 +8,7 @@ and hair colour) and adds the measurement that selected each one to its reason.
 from pathlib import Path
 
 from chromamatch import engine_data
+from chromamatch.colour_pairs import contrast_pairs
 from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
 from chromamatch.season import CLEAR_TEMPERATURE, SEASONS, Season
 from chromamatch.tone import SkinTone
@@ -24,6 +25,7 @@ CATEGORIES = ("clothing", "makeup", "glasses", "hair", "jewellery")
 # low contrast; between them, medium. A third of the axis range each way puts roughly a
 # quarter of people in each extreme group.
 CONTRAST_CUT = 0.35
+CONTRAST_LEVELS = ("high", "medium", "low")
 
 
 def recommendations(
@@ -50,7 +52,9 @@ def recommendations(
     if hair_label or eye_label:
         # Contrast is hair and eyes against the skin: with neither seen there is none to match.
         contrast = season.axes.get("contrast", 0.0)
-        items.append(_contrast_item(data["contrast"], contrast, hair_label, eye_label))
+        items.append(
+            _contrast_item(data["contrast"], contrast, season.label, hair_label, eye_label)
+        )
     items += [
         _foundation_item(data, skin, undertone),
         _item(
@@ -97,7 +101,11 @@ def load_advice(path: Path) -> dict:
     _require_texts(path, data, "undertones", UNDERTONES, ("foundation", "why", "blush_why"))
     _require_texts(path, data, "eyes", EYE_LABELS, ("eyeshadow", "why"))
     _require_texts(path, data, "hair", HAIR_LABELS, ("advice", "why"))
-    _require_texts(path, data, "contrast", ("high", "medium", "low"), ("clothing", "why"))
+    _require_texts(path, data, "contrast", CONTRAST_LEVELS, ("clothing", "why"))
+    for level in CONTRAST_LEVELS:
+        # An older file named fixed pairs that could be colours the season avoids.
+        if "{pairs}" not in data["contrast"][level]["clothing"]:
+            raise DataFileError(f"{path.name}: contrast.{level}.clothing has no {{pairs}}")
     jewellery = data.get("jewellery")
     if not isinstance(jewellery, dict):
         raise DataFileError(f"{path.name}: no [jewellery] table")
@@ -119,15 +127,22 @@ def _item(category: str, text: str, why: str) -> dict:
 
 
 def _contrast_item(
-    contrast_advice: dict, contrast: float, hair_label: str | None, eye_label: str | None
+    contrast_advice: dict,
+    contrast: float,
+    season_label: str,
+    hair_label: str | None,
+    eye_label: str | None,
 ) -> dict:
     level = "high" if contrast > CONTRAST_CUT else "low" if contrast < -CONTRAST_CUT else "medium"
     entry = contrast_advice[level]
+    pairs = contrast_pairs(palettes()[season_label], level)
     # Only what was seen is named: without hair the contrast is the eyes' alone.
     seen = ", ".join(name for name, label in (("hair", hair_label), ("eyes", eye_label)) if label)
     return _item(
         "clothing",
-        entry["clothing"],
+        entry["clothing"].replace(
+            "{pairs}", listed([f"{dark} with {light}" for dark, light in pairs], "or")
+        ),
         f"Your contrast between {seen} and skin measured {level} ({contrast:+.2f} on a -1 to +1 "
         f"scale): {entry['why']}.",
     )

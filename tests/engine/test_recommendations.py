@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from chromamatch import tone
-from chromamatch.palette import DataFileError
+from chromamatch.palette import DataFileError, season_palette
 from chromamatch.recommendations import (
     ADVICE_PATH,
     CATEGORIES,
@@ -191,6 +191,31 @@ def test_outfit_contrast_names_only_what_was_seen():
     )
     # Neither hair nor eyes seen: no contrast to dress to, so no such advice.
     assert contrast_whys(0.8, hair=None, eyes=None) == []
+
+
+def test_outfit_contrast_examples_are_the_seasons_own_colours_never_ones_it_avoids():
+    # A warm autumn with dark hair was told "black with an icy or bright shade": black and icy
+    # white are both on a warm autumn's list of colours to avoid.
+    palette = season_palette("warm autumn")
+    avoided = {entry["name"] for entry in palette["avoid"]}
+    own = {entry["name"] for entry in palette["best"] + palette["neutrals"]}
+    for contrast in (0.8, 0.0, -0.8):
+        items = advise_season(
+            a_season("warm autumn", contrast=contrast), eye_label="brown", hair_label="black"
+        )
+        (text,) = [item["text"] for item in items if item["why"].startswith("Your contrast")]
+        # Palette names are capitalised, the advice's own words are not.
+        assert not [name for name in avoided if re.search(rf"\b{name}\b", text)], text
+        assert len([name for name in own if re.search(rf"\b{name}\b", text)]) >= 4, text
+
+
+def test_it_refuses_an_advice_file_whose_contrast_advice_names_fixed_colours(tmp_path):
+    text = ADVICE_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "advice.toml"
+    path.write_text(text.replace("from your palette: {pairs}.", "(navy with white).", 1))
+
+    with pytest.raises(DataFileError, match=re.escape("contrast.high.clothing has no {pairs}")):
+        load_advice(path)
 
 
 def test_it_refuses_a_malformed_advice_file_saying_what_is_wrong(tmp_path):
