@@ -65,4 +65,3 @@ def _unique(entries: list[dict], *, seen: set[str]) -> list[dict]:
             seen.add(entry["hex"])
             result.append(entry)
     return result
-

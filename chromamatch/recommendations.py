@@ -10,7 +10,7 @@ from pathlib import Path
 from chromamatch import engine_data
 from chromamatch.colour_pairs import contrast_pairs
 from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
-from chromamatch.season import CLEAR_TEMPERATURE, SEASONS, Season
+from chromamatch.season import CLEAR_TEMPERATURE, FAMILY_CORNERS, SEASONS, Season
 from chromamatch.tone import SkinTone
 from chromamatch.wording import listed
 
@@ -68,10 +68,7 @@ def recommendations(
         _blush_item(data, skin, undertone),
     ]
     if eye_label in data["eyes"]:
-        eyes = data["eyes"][eye_label]
-        items.append(
-            _item("makeup", eyes["eyeshadow"], f"Your eyes measured {eye_label}: {eyes['why']}.")
-        )
+        items.append(_eyeshadow_item(data["eyes"][eye_label], season, eye_label))
     if face_shape in data["face_shapes"]:
         shape = data["face_shapes"][face_shape]
         measured = f"Your face shape measured {face_shape}: "
@@ -99,7 +96,7 @@ def load_advice(path: Path) -> dict:
         ("glasses", "glasses_why", "hairstyle", "hairstyle_why"),
     )
     _require_texts(path, data, "undertones", UNDERTONES, ("foundation", "why", "blush_why"))
-    _require_texts(path, data, "eyes", EYE_LABELS, ("eyeshadow", "why"))
+    _require_texts(path, data, "eyes", EYE_LABELS, ("warm", "warm_why", "cool", "cool_why"))
     _require_texts(path, data, "hair", HAIR_LABELS, ("advice", "why"))
     _require_texts(path, data, "contrast", CONTRAST_LEVELS, ("clothing", "why"))
     for level in CONTRAST_LEVELS:
@@ -177,6 +174,17 @@ def _blush_item(data: dict, skin: SkinTone, undertone: str) -> dict:
 
 def _depth(depths: list[dict], skin: SkinTone) -> dict:
     return next(depth for depth in depths if skin.mst in depth["mst"])
+
+
+def _eyeshadow_item(shades: dict, season: Season, eye_label: str) -> dict:
+    # The family's temperature, not the measured one: the shades sit beside the season's palette.
+    key = "warm" if FAMILY_CORNERS[season.family][0] > 0 else "cool"
+    return _item(
+        "makeup",
+        shades[key],
+        f"Your eyes measured {eye_label} and your season, {season.label}, is a {key} one: "
+        f"{shades[key + '_why']}.",
+    )
 
 
 def _hair_colour_item(data: dict, season: Season, hair_label: str | None) -> dict:

@@ -107,6 +107,24 @@ def test_blush_strength_follows_the_skins_depth():
     assert "Monk level 8, on deep skin a rich, saturated pigment" in dark["why"]
 
 
+@pytest.mark.parametrize("label", SEASONS)
+def test_eye_make_up_is_the_seasons_temperature_and_never_a_colour_it_avoids(label):
+    # Blue eyes were given "copper, bronze, peach" whatever the season: a deep winter, who is
+    # told to avoid peach, read it under their palette.
+    avoided = [entry["name"].lower() for entry in season_palette(label)["avoid"]]
+    temperature = "warm" if label.split()[1] in ("spring", "autumn") else "cool"
+    for eye in EYE_LABELS:
+        (item,) = [
+            item
+            for item in advise(label, eye_label=eye)
+            if item["why"].startswith("Your eyes measured")
+        ]
+        assert item["category"] == "makeup"
+        assert f"{label}, is a {temperature} one" in item["why"]
+        named = [name for name in avoided if re.search(rf"\b{name}\b", item["text"].lower())]
+        assert not named, (eye, item["text"])
+
+
 def test_clothing_names_the_season_and_what_decided_it_without_repeating_its_reason():
     season = a_season("deep winter", temperature=-0.5, value=-0.9, clarity=0.2)
     items = advise_season(season, DARK_SKIN, "cool")
