@@ -125,6 +125,17 @@ def test_eye_make_up_is_the_seasons_temperature_and_never_a_colour_it_avoids(lab
         assert not named, (eye, item["text"])
 
 
+@pytest.mark.parametrize("label", SEASONS)
+def test_the_colours_a_seasons_clothing_advice_names_are_in_its_palette(label):
+    palette = season_palette(label)
+    own = {entry["name"].lower() for entry in palette["best"] + palette["neutrals"]}
+    text = advise(label)[0]["text"]
+    # "Wear ...: a, b, c; d and e as neutrals" (light spring adds "instead of black").
+    listed_part = text.split(":", 1)[1].split(" instead of ")[0]
+    named = re.split(r",|;| and | with |\.", listed_part.replace(" as neutrals", ""))
+    assert {name.strip() for name in named if name.strip()} <= own, text
+
+
 def test_clothing_names_the_season_and_what_decided_it_without_repeating_its_reason():
     season = a_season("deep winter", temperature=-0.5, value=-0.9, clarity=0.2)
     items = advise_season(season, DARK_SKIN, "cool")
