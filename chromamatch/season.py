@@ -369,10 +369,29 @@ def _why(
         f"{label.capitalize()}: your colouring is above all "
         f"{_describe(lead, axes, colouring, features)} "
         f"and {_describe(support, axes, colouring, features)}. "
-        f"The next closest season is {runner_up}."
+        + _runner_up_sentence(runner_up, (lead, support), axes)
         + _undertone_note(
             FAMILY_CORNERS[label.split()[1]], (lead, support), axes, colouring, features
         )
+    )
+
+
+def _runner_up_sentence(runner_up: str, named: tuple[str, str], axes: dict[str, float]) -> str:
+    """Names the runner-up and, where the person shares it, the scale it would put first: a
+    very deep, muted person's next closest season can be a soft summer, which reads as a
+    contradiction until it says it is their softness."""
+    lead = LEADING_AXIS[runner_up]
+    leans_its_way = FAMILY_CORNERS[runner_up.split()[1]][_AXIS_INDEX[lead]] * axes[lead] > 0
+    if not leans_its_way:
+        return f"The next closest season is {runner_up}."
+    word = _axis_word(lead, axes)
+    if lead == named[0]:
+        return f"The next closest season is {runner_up}, also {word} above all."
+    if lead == named[1]:
+        return f"The next closest season is {runner_up}, which would put {word} first."
+    return (
+        f"The next closest season is {runner_up}, for your {word} colouring "
+        f"({lead} {axes[lead]:+.2f})."
     )
 
 

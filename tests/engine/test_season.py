@@ -314,6 +314,28 @@ def test_its_why_names_the_deciding_measurements_with_their_values():
     assert f"next closest season is {result.runner_up}" in result.why
 
 
+def test_its_why_says_what_the_runner_up_would_have_put_first():
+    # A very deep, cool, muted person is a deep winter whose next closest season can be a soft
+    # summer: without a reason that reads as a contradiction.
+    axes = {"temperature": -0.99, "value": -0.99, "clarity": -0.9}
+    deep_and_cool = ("value", "temperature")
+    sentence = season_module._runner_up_sentence
+
+    assert sentence("soft summer", deep_and_cool, axes) == (
+        "The next closest season is soft summer, for your soft and muted colouring (clarity -0.90)."
+    )
+    assert sentence("cool winter", deep_and_cool, axes) == (
+        "The next closest season is cool winter, which would put cool first."
+    )
+    assert sentence("deep autumn", deep_and_cool, axes) == (
+        "The next closest season is deep autumn, also deep above all."
+    )
+    # Light summer leads with lightness, which this person does not have: no reason to give.
+    assert sentence("light summer", deep_and_cool, axes) == (
+        "The next closest season is light summer."
+    )
+
+
 def test_its_why_names_only_the_features_seen_in_the_contrast():
     soft_summer = TEXTBOOK["soft summer"]
 
