@@ -74,6 +74,7 @@ def recommendations(
         measured = f"Your face shape measured {face_shape}: "
         items.append(_item("glasses", shape["glasses"], measured + shape["glasses_why"] + "."))
         items.append(_item("hair", shape["hairstyle"], measured + shape["hairstyle_why"] + "."))
+    items.append(_frame_colour_item(seasonal["frames"], season))
     items.append(_hair_colour_item(data, season, hair_label))
     items.append(_jewellery_item(data["jewellery"], season))
     return items
@@ -87,7 +88,7 @@ def advice() -> dict:
 def load_advice(path: Path) -> dict:
     """Read an advice file and check it; raise DataFileError on anything malformed."""
     data = read_toml(path)
-    _require_texts(path, data, "seasons", SEASONS, ("clothing", "lips", "hair_colour"))
+    _require_texts(path, data, "seasons", SEASONS, ("clothing", "lips", "hair_colour", "frames"))
     _require_texts(
         path,
         data,
@@ -184,6 +185,18 @@ def _eyeshadow_item(shades: dict, season: Season, eye_label: str) -> dict:
         shades[key],
         f"Your eyes measured {eye_label} and your season, {season.label}, is a {key} one: "
         f"{shades[key + '_why']}.",
+    )
+
+
+def _frame_colour_item(frames: str, season: Season) -> dict:
+    # Colour needs no face shape: the frame sits beside the eyes and skin like a collar does.
+    metals = palettes()[season.label]["metals"][:2]
+    return _item(
+        "glasses",
+        f"Frame colours: {frames}; in metal, {listed(metals, 'or')}.",
+        f"A frame sits beside your eyes and skin all day, so its colour follows your season, "
+        f"{season.label} (your colouring is {season.in_words()}), like the colours you wear, "
+        f"and metal frames its metals.",
     )
 
 

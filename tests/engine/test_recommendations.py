@@ -161,14 +161,37 @@ def test_lips_and_hair_colour_follow_the_season_without_claiming_its_temperature
         assert "+0.48" not in item["why"]
 
 
+def _frame_shapes(items: list[dict]) -> list[dict]:
+    return [item for item in items if item["why"].startswith("Your face shape measured")]
+
+
 def test_glasses_and_hairstyle_follow_the_face_shape_and_are_left_out_without_one():
     round_face = advise(face_shape="round")
     unknown = advise(face_shape=None)
 
     glasses = next(item for item in round_face if item["category"] == "glasses")
     assert "rectangular" in glasses["text"] and "round" in glasses["why"]
-    assert not [item for item in unknown if item["category"] == "glasses"]
+    assert not _frame_shapes(unknown)
     assert len([item for item in unknown if item["category"] == "hair"]) == 1
+
+
+@pytest.mark.parametrize("label", SEASONS)
+def test_frame_colours_follow_the_season_with_or_without_a_face_shape(label):
+    palette = season_palette(label)
+    avoided = [entry["name"].lower() for entry in palette["avoid"]]
+    for shape in ("oval", None):
+        (frames,) = [
+            item
+            for item in advise(label, face_shape=shape)
+            if item["text"].startswith("Frame colours:")
+        ]
+        assert frames["category"] == "glasses"
+        assert f"follows your season, {label}" in frames["why"]
+        assert frames["text"].endswith(
+            f"in metal, {palette['metals'][0]} or {palette['metals'][1]}."
+        )
+        named = [name for name in avoided if re.search(rf"\b{name}\b", frames["text"].lower())]
+        assert not named, frames["text"]
 
 
 def test_jewellery_names_the_seasons_metals_and_the_measured_temperature():
