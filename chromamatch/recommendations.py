@@ -69,12 +69,13 @@ def recommendations(
     ]
     if eye_label in data["eyes"]:
         items.append(_eyeshadow_item(data["eyes"][eye_label], season, eye_label))
-    if face_shape in data["face_shapes"]:
-        shape = data["face_shapes"][face_shape]
-        measured = f"Your face shape measured {face_shape}: "
+    shape = data["face_shapes"].get(face_shape)
+    measured = f"Your face shape measured {face_shape}: "
+    if shape:
         items.append(_item("glasses", shape["glasses"], measured + shape["glasses_why"] + "."))
-        items.append(_item("hair", shape["hairstyle"], measured + shape["hairstyle_why"] + "."))
     items.append(_frame_colour_item(seasonal["frames"], season))
+    if shape:
+        items.append(_item("hair", shape["hairstyle"], measured + shape["hairstyle_why"] + "."))
     items.append(_hair_colour_item(data, season, hair_label))
     items.append(_jewellery_item(data["jewellery"], season))
     return items

@@ -161,6 +161,29 @@ def test_lips_and_hair_colour_follow_the_season_without_claiming_its_temperature
         assert "+0.48" not in item["why"]
 
 
+@pytest.mark.parametrize("label", SEASONS)
+def test_hair_colour_takes_its_tone_from_the_season_and_its_depth_from_the_hair(label):
+    # A bright spring with black hair read "rich golden brown or clear chestnut ... Keep the
+    # depth: ... rather than lightening": the season named a lighter colour, the hair said not
+    # to lighten. The season now gives tones, the measured hair how far to go.
+    for hair in HAIR_LABELS:
+        (item,) = [
+            item
+            for item in advise(label, hair_label=hair)
+            if item["text"].startswith("Hair colour:")
+        ]
+        tones, depth = item["text"].removeprefix("Hair colour: ").split(". ", 1)
+        assert "tones" in tones, tones
+        assert not re.search(r"blonde|light brown|dark brown|very dark|platinum", tones), tones
+        assert f"Your hair measured {hair}" in item["why"]
+    black = next(
+        item["text"]
+        for item in advise(label, hair_label="black")
+        if item["text"].startswith("Hair colour:")
+    )
+    assert "Keep the depth: bring these tones in" in black
+
+
 def _frame_shapes(items: list[dict]) -> list[dict]:
     return [item for item in items if item["why"].startswith("Your face shape measured")]
 
