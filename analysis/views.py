@@ -332,7 +332,24 @@ def consistency(analyses: list[Analysis]) -> str | None:
             "to see how steady the measurement is."
         )
     itas = [a.result["skin"]["ita"] for a in analyses]
-    return (
+    measured = (
         f"Your ITA varied by {statistics.stdev(itas):.1f}° (standard deviation) over "
-        f"{len(analyses)} analyses; seasons: {named}."
+        f"{len(analyses)} analyses; "
+    )
+    if len(seasons) == 1:
+        return measured + f"every one gave {next(iter(seasons))}."
+    # A person near a boundary between two seasons lands on either side from photo to photo
+    # (about one pair of photos in four on the development set, docs/season.md): say which one
+    # their photos agree on, or that they do not yet.
+    (first, first_count), (_, second_count) = seasons.most_common(2)
+    if first_count == second_count:
+        settle = (
+            "no season has come up more often than the others yet: another photo, facing a "
+            "window in daylight, will settle it."
+        )
+    else:
+        settle = f"{first} is the one your photos agree on most often."
+    return (
+        measured + f"seasons: {named}. Photos in other light or with another expression can "
+        f"land in a neighbouring season; {settle}"
     )

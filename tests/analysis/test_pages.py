@@ -359,6 +359,23 @@ def test_it_never_shows_a_measurement_as_100_percent_sure(page_client, user, eng
     assert "100%" not in text
 
 
+def _measured(ita: float, season: str) -> Analysis:
+    return Analysis(result={"skin": {"ita": ita}, "season": {"label": season}})
+
+
+def test_history_says_which_season_a_persons_photos_agree_on():
+    agree = views.consistency([_measured(40, "deep winter"), _measured(42, "deep winter")])
+    mostly = views.consistency(
+        [_measured(40, "deep winter"), _measured(42, "soft summer"), _measured(41, "deep winter")]
+    )
+
+    assert agree == (
+        "Your ITA varied by 1.4° (standard deviation) over 2 analyses; every one gave deep winter."
+    )
+    assert "seasons: deep winter ×2, soft summer ×1." in mostly
+    assert mostly.endswith("deep winter is the one your photos agree on most often.")
+
+
 def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, user, engine_output):
     # A season other than the photo's own, so that each is counted once.
     other = next(label for label in SEASONS if label != engine_output[1]["season"]["label"])
@@ -377,6 +394,7 @@ def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, use
     assert f'fill="{first.result["skin"]["hex"]}"' in page
     assert "Your ITA varied by 2.8° (standard deviation) over 2 analyses" in text
     assert f"{other} ×1" in text
+    assert "no season has come up more often than the others yet" in text
     assert "In progress" in text
     assert text.count("Delete") >= 3
     # 40 and 44 degrees lie either side of the light band's lower edge, drawn as a line; the
