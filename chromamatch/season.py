@@ -384,13 +384,14 @@ def _runner_up_sentence(runner_up: str, named: tuple[str, str], axes: dict[str, 
     leans_its_way = FAMILY_CORNERS[runner_up.split()[1]][_AXIS_INDEX[lead]] * axes[lead] > 0
     if not leans_its_way:
         return f"The next closest season is {runner_up}."
-    word = _axis_word(lead, axes)
+    # "Slightly cool first" reads as a contradiction: ranking a scale names it plainly.
+    plain = _AXIS_WORDS[lead][0 if axes[lead] >= 0 else 1]
     if lead == named[0]:
-        return f"The next closest season is {runner_up}, also {word} above all."
+        return f"The next closest season is {runner_up}, also {plain} above all."
     if lead == named[1]:
-        return f"The next closest season is {runner_up}, which would put {word} first."
+        return f"The next closest season is {runner_up}, which would put {plain} first."
     return (
-        f"The next closest season is {runner_up}, for your {word} colouring "
+        f"The next closest season is {runner_up}, for your {_axis_word(lead, axes)} colouring "
         f"({lead} {axes[lead]:+.2f})."
     )
 

@@ -330,6 +330,14 @@ def test_its_why_says_what_the_runner_up_would_have_put_first():
     assert sentence("deep autumn", deep_and_cool, axes) == (
         "The next closest season is deep autumn, also deep above all."
     )
+    slightly_cool = {"temperature": -0.2, "value": 0.6, "clarity": -0.7}
+    assert sentence("cool summer", ("clarity", "temperature"), slightly_cool) == (
+        "The next closest season is cool summer, which would put cool first."
+    )
+    assert sentence("cool summer", ("clarity", "value"), slightly_cool) == (
+        "The next closest season is cool summer, for your slightly cool colouring "
+        "(temperature -0.20)."
+    )
     # Light summer leads with lightness, which this person does not have: no reason to give.
     assert sentence("light summer", deep_and_cool, axes) == (
         "The next closest season is light summer."
