@@ -4,8 +4,9 @@ A colour analyst holds fabric under the client's chin and watches the face: good
 even out the skin, bad ones cast shadows and make it sallow. The picture does the same with
 the photo: a head-and-shoulders crop, cut out of its background (mediapipe's bundled selfie
 segmentation) onto neutral grey, with a cloth of one colour over the shoulders up to a
-neckline under the chin; three best colours on the top row and three to avoid below, each
-labelled. The face itself is left exactly as photographed, never recoloured.
+neckline under the chin, and over the person's own collar where it shows above that; three
+best colours on the top row and three to avoid below, each labelled. The face itself is left
+exactly as photographed, never recoloured.
 """
 
 import functools
@@ -15,7 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from chromamatch.colour import hex_to_rgb8
+from chromamatch.colour import hex_to_rgb8, srgb8_to_lab
 from chromamatch.face_landmarks import Face
 from chromamatch.relight import person_mask as segment_person
 
@@ -46,6 +47,17 @@ _CROP_ABOVE = 0.45
 _NECKLINE_MIDDLE = 0.22
 _NECKLINE_SIDES = 0.08
 _NECKLINE_HALF_WIDTH = 0.6
+# The person's own clothes showing between the chin and the neckline are covered too: a pixel
+# this far (CIE76) from the neck's median colour, or with less than this share of its chroma,
+# and not darker than it by more than this (shadows, hair). The neck's colour is read from this
+# far below the chin (face heights: under the chin's shadow) down to the neckline, this far
+# either side of the chin (face widths), on at least this many pixels.
+_CLOTHES_DISTANCE = 30.0
+_CLOTHES_GREYER = 0.4
+_CLOTHES_DARKER = 5.0
+_NECK_FROM = 0.08
+_NECK_HALF_WIDTH = 0.12
+_MIN_NECK_PIXELS = 50
 
 
 def drape_picture(
@@ -64,8 +76,10 @@ def drape_picture(
     """
     if not best or not worst:
         raise ValueError("draping needs at least one best and one worst colour")
-    portrait = _portrait(rgb, face, person_mask)
-    cloth = _cloth_alpha(face, portrait_box(face))
+    portrait, person = _portrait(rgb, face, person_mask)
+    box = portrait_box(face)
+    cloth = _cloth_alpha(face, box)
+    cloth = np.maximum(cloth, _clothes_alpha(portrait, person, cloth, face, box))
     # Each tile is ``portrait * (1 - cloth) + fill * cloth``, rounded. Where the cloth is
     # absent that is the portrait and where it is whole the fill, exactly, so only the
     # one-pixel edge is blended per tile: the same picture as blending every pixel, six
@@ -136,8 +150,11 @@ def tile_box(index: int) -> tuple[int, int, int, int]:
     return x0, y0, x0 + TILE_WIDTH, y0 + TILE_HEIGHT
 
 
-def _portrait(rgb: np.ndarray, face: Face, person_mask: np.ndarray | None) -> np.ndarray:
-    """The crop at tile size (float32), the background replaced by the neutral backdrop."""
+def _portrait(
+    rgb: np.ndarray, face: Face, person_mask: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The crop at tile size (float32), the background replaced by the neutral backdrop, and
+    where the person is in it (0..1)."""
     left, top, right, _ = portrait_box(face)
     scale = TILE_WIDTH / (right - left)
     size = (TILE_WIDTH, TILE_HEIGHT)
@@ -158,7 +175,8 @@ def _portrait(rgb: np.ndarray, face: Face, person_mask: np.ndarray | None) -> np
         )
         alpha = cv2.warpAffine(mask, to_tile, size, flags=cv2.INTER_LINEAR, borderValue=0)
     alpha = np.clip(alpha, 0.0, 1.0)[..., None]
-    return crop.astype(np.float32) * alpha + np.array(_BACKDROP, np.float32) * (1 - alpha)
+    portrait = crop.astype(np.float32) * alpha + np.array(_BACKDROP, np.float32) * (1 - alpha)
+    return portrait, alpha[..., 0]
 
 
 def _to_tile(
@@ -176,12 +194,7 @@ def _to_tile(
 
 def _cloth_alpha(face: Face, box: tuple[float, float, float, float]) -> np.ndarray:
     """Where the cloth covers the tile (TILE_HEIGHT x TILE_WIDTH x 1, 0..1, smooth edge)."""
-    left, top, right, _ = box
-    scale = TILE_WIDTH / (right - left)
-    x0, y0, x1, y1 = face.box
-    chin_x = (face.landmarks[152, 0] - left) * scale
-    chin_y = (face.landmarks[152, 1] - top) * scale
-    face_width, face_height = (x1 - x0) * scale, (y1 - y0) * scale
+    chin_x, chin_y, face_width, face_height = _chin_in_tile(face, box)
     across = np.arange(TILE_WIDTH, dtype=np.float32) + 0.5
     reach = np.minimum(1.0, ((across - chin_x) / (_NECKLINE_HALF_WIDTH * face_width)) ** 2)
     neckline = chin_y + face_height * (
@@ -190,6 +203,68 @@ def _cloth_alpha(face: Face, box: tuple[float, float, float, float]) -> np.ndarr
     down = np.arange(TILE_HEIGHT, dtype=np.float32)[:, None] + 0.5
     # A one-pixel ramp: an anti-aliased edge without a visible blur.
     return np.clip(down - neckline[None, :] + 0.5, 0.0, 1.0)[..., None]
+
+
+def _chin_in_tile(
+    face: Face, box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The chin's tip (x, y) and the face's width and height, in tile pixels."""
+    left, top, right, _ = box
+    scale = TILE_WIDTH / (right - left)
+    x0, y0, x1, y1 = face.box
+    chin_x = (face.landmarks[152, 0] - left) * scale
+    chin_y = (face.landmarks[152, 1] - top) * scale
+    return chin_x, chin_y, (x1 - x0) * scale, (y1 - y0) * scale
+
+
+def _clothes_alpha(
+    portrait: np.ndarray,
+    person: np.ndarray,
+    cloth: np.ndarray,
+    face: Face,
+    box: tuple[float, float, float, float],
+) -> np.ndarray:
+    """The person's own clothes showing above the cloth's neckline (a white collar either side
+    of the neck), to be covered too (TILE_HEIGHT x TILE_WIDTH x 1, 0..1).
+
+    Clothes are told from the neck by colour: below the chin, a pixel of the person far from
+    the neck's own colour, or much greyer than it, is not skin."""
+    chin_x, chin_y, face_width, face_height = _chin_in_tile(face, box)
+    neckline = chin_y + _NECKLINE_MIDDLE * face_height
+    rows = slice(max(0, int(chin_y)), min(TILE_HEIGHT, int(neckline) + 1))
+    neck = (
+        slice(max(0, int(chin_y + _NECK_FROM * face_height)), max(0, int(neckline))),
+        slice(
+            max(0, int(chin_x - _NECK_HALF_WIDTH * face_width)),
+            max(0, int(chin_x + _NECK_HALF_WIDTH * face_width) + 1),
+        ),
+    )
+    alpha = np.zeros((TILE_HEIGHT, TILE_WIDTH, 1), np.float32)
+    neck_pixels = portrait[neck][person[neck] > 0.5]
+    if rows.start >= rows.stop or len(neck_pixels) < _MIN_NECK_PIXELS:
+        return alpha
+    neck_lab = np.median(srgb8_to_lab(neck_pixels), axis=0)
+    lab = srgb8_to_lab(portrait[rows])
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    # Only clothes lighter than the neck's shadows: the shade under the chin is greyer than the
+    # neck too, and dark hair over a shoulder is hair.
+    clothes = (
+        (person[rows] > 0.5)
+        & (lab[..., 0] >= neck_lab[0] - _CLOTHES_DARKER)
+        & (
+            (np.linalg.norm(lab - neck_lab, axis=-1) > _CLOTHES_DISTANCE)
+            | (chroma < _CLOTHES_GREYER * np.hypot(*neck_lab[1:]))
+        )
+    )
+    # Clothes go on under the cloth: a patch that does not reach it (a highlight on the jaw's
+    # underside) is not clothes. Grown by a pixel, the cover takes the cut-out's soft edge too,
+    # and a light blur keeps its outline from stepping.
+    _, patches = cv2.connectedComponents(clothes.astype(np.uint8))
+    reaching = np.unique(patches[(cloth[rows, :, 0] >= 0.5) & (patches > 0)])
+    clothes = np.isin(patches, reaching).astype(np.uint8)
+    clothes = cv2.dilate(clothes, np.ones((3, 3), np.uint8)).astype(np.float32)
+    alpha[rows, :, 0] = cv2.GaussianBlur(clothes, (3, 3), 0)
+    return alpha
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font) -> str:
