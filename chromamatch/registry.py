@@ -292,7 +292,10 @@ def unreadable_data(version) -> str | None:
 
 
 def version_figures(mlflow_client, version) -> dict[str, float]:
-    """The figures logged with a version's run (``group.figure`` -> value)."""
+    """The figures logged with a version's run (``group.figure`` -> value); none for a
+    version registered straight from files, without a run."""
+    if not version.run_id:
+        return {}
     return dict(mlflow_client.get_run(version.run_id).data.metrics)
 
 

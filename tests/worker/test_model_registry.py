@@ -107,6 +107,22 @@ def test_a_version_without_gate_figures_is_not_promoted():
         call_command("promote_model", unmeasured, stdout=io.StringIO())
 
 
+def test_a_version_registered_without_a_run_is_listed_and_not_promoted():
+    # Registered straight from files (as `mlflow models register` can): no run, so no
+    # figures. model_status and promote_model had crashed reading the missing run.
+    bare = mlflow_client().create_model_version(registry.MODEL_NAME, source="/elsewhere/model")
+    status = io.StringIO()
+
+    call_command("model_status", stdout=status)
+    with pytest.raises(CommandError, match="worse than production"):
+        call_command("promote_model", bare.version, stdout=io.StringIO())
+
+    row = next(
+        line for line in status.getvalue().splitlines() if line.startswith(f"{bare.version:>7}  -")
+    )
+    assert row.split()[-len(registry.GATE) :] == ["-"] * len(registry.GATE)
+
+
 def test_promoting_an_unknown_version_is_a_clear_error():
     with pytest.raises(CommandError, match="Cannot promote version 9999"):
         call_command("promote_model", "9999", stdout=io.StringIO())
