@@ -43,7 +43,8 @@ class AnalysisQueueCollector:
 
 
 class ModelStatusCollector:
-    """``chromamatch_model_served_version`` and ``chromamatch_model_load_failing`` per worker."""
+    """``chromamatch_model_served_version``, ``chromamatch_model_load_failing`` and
+    ``chromamatch_model_engine_differs`` per worker."""
 
     def describe(self):
         return []  # as above: no cache read while the app registry is loading
@@ -60,9 +61,20 @@ class ModelStatusCollector:
             "(it keeps serving the last good version)",
             labels=["worker"],
         )
+        differs = GaugeMetricFamily(
+            "chromamatch_model_engine_differs",
+            "1 when the worker runs other engine code than the code that registered and "
+            "evaluated the version it serves (an untagged version counts as other)",
+            labels=["worker"],
+        )
         for status in worker_statuses():
             if status["version"] is not None:
                 served.add_metric([status["worker"]], float(status["version"]))
+                # A report from a worker older than the key says nothing either way.
+                if "version_engine" in status:
+                    other = status["version_engine"] != status["engine"]
+                    differs.add_metric([status["worker"]], float(other))
             failing.add_metric([status["worker"]], 1.0 if status["error"] else 0.0)
         yield served
         yield failing
+        yield differs

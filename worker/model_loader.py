@@ -38,6 +38,8 @@ class LoadedModel:
     model: object  # mlflow.pyfunc.PyFuncModel
     name: str
     version: str
+    # The engine code that registered and evaluated the version (its tag; "" when untagged).
+    engine_code: str = ""
 
 
 def mlflow_client():
@@ -82,20 +84,31 @@ class ServedModel:
                 started = time.monotonic()
                 uri = f"models:/{registry.MODEL_NAME}/{version.version}"
                 model = mlflow.pyfunc.load_model(uri)
-                self._loaded = LoadedModel(model, registry.MODEL_NAME, str(version.version))
+                self._loaded = LoadedModel(
+                    model,
+                    registry.MODEL_NAME,
+                    str(version.version),
+                    version.tags.get("engine_code", ""),
+                )
                 logger.info("loaded %s in %.1f s", uri, time.monotonic() - started)
             self._error = None
         except Exception as exc:  # keep serving the last good model whatever went wrong
             self._error = f"{type(exc).__name__}: {exc}"
             MODEL_LOAD_FAILURES.inc()
             logger.exception("could not load the production model; keeping the last good one")
-        report_status(version=self._loaded.version if self._loaded else None, error=self._error)
+        report_status(
+            version=self._loaded.version if self._loaded else None,
+            version_engine=self._loaded.engine_code if self._loaded else None,
+            error=self._error,
+        )
 
 
-def report_status(*, version: str | None, error: str | None) -> None:
+def report_status(*, version: str | None, version_engine: str | None, error: str | None) -> None:
     """Tell the web process (health, metrics) what this worker serves and whether it fails.
 
-    Best effort: a cache that is briefly down must not fail the analysis that asked.
+    ``version_engine`` is the engine code the served version was registered with, beside the
+    code this worker runs: where they differ, its answers are not the ones the promotion gate
+    measured. Best effort: a cache that is briefly down must not fail the analysis that asked.
     """
     name = worker_name()
     try:
@@ -104,6 +117,7 @@ def report_status(*, version: str | None, error: str | None) -> None:
             {
                 "worker": name,
                 "version": version,
+                "version_engine": version_engine,
                 "engine": engine_code.digest(),
                 "error": error,
                 "at": time.time(),

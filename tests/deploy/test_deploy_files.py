@@ -32,7 +32,7 @@ def test_promtool_accepts_the_prometheus_config(promtool):
 
 
 def test_promtool_accepts_the_alert_rules(promtool):
-    assert "SUCCESS: 9 rules found" in _run(promtool, "check", "rules", "alerts.yml")
+    assert "SUCCESS: 10 rules found" in _run(promtool, "check", "rules", "alerts.yml")
 
 
 def test_every_alert_fires_on_its_signal_and_not_on_a_healthy_service(promtool):

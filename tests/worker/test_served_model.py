@@ -2,14 +2,16 @@
 a version that fails to load leaves the last good one serving, and every analysis records the
 version that produced it."""
 
+import io
 import time
 
 import numpy as np
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from analysis import services
-from chromamatch import engine_data, registry
+from chromamatch import engine_code, engine_data, registry
 from chromamatch.image_loading import encode_jpeg
 from tests.analysis.helpers import wait_finished
 from tests.conftest import WORKER_MODEL_REFRESH_SECONDS
@@ -96,6 +98,35 @@ def test_a_version_that_fails_to_load_leaves_the_last_good_one_serving(client):
     assert f"keep serving version {good}" in health["checks"]["model"]
     assert f'chromamatch_model_load_failing{{worker="{worker_name()}"}} 1.0' in metrics
     assert f'chromamatch_model_served_version{{worker="{worker_name()}"}} {float(good)}' in metrics
+
+
+@pytest.mark.django_db
+def test_metrics_say_when_a_worker_runs_other_engine_code_than_its_version_was_evaluated_with(
+    client,
+):
+    mlflow = mlflow_client()
+    good = _production()
+    line = f'chromamatch_model_engine_differs{{worker="{worker_name()}"}}'
+
+    ServedModel().current()
+    same = client.get("/metrics").content.decode()
+    # As after a deploy of new code beside a version registered by the old code.
+    mlflow.set_model_version_tag(registry.MODEL_NAME, good, "engine_code", "0123456789ab")
+    try:
+        ServedModel().current()
+        other = client.get("/metrics").content.decode()
+        status = io.StringIO()
+        call_command("model_status", stdout=status)
+    finally:
+        mlflow.set_model_version_tag(registry.MODEL_NAME, good, "engine_code", engine_code.digest())
+        ServedModel().current()  # reports the match again, for the tests that follow
+
+    assert f"{line} 0.0" in same
+    assert f"{line} 1.0" in other
+    assert (
+        f"worker {worker_name()} serves version {good} with engine {engine_code.digest()} "
+        "(the version was registered and evaluated with engine 0123456789ab)"
+    ) in status.getvalue()
 
 
 @pytest.mark.django_db

@@ -34,4 +34,11 @@ class Command(BaseCommand):
                 f"worker {status['worker']} serves version {status['version']} "
                 f"with engine {status.get('engine') or '-'}"
             )
+            registered = status.get("version_engine")
+            if registered is not None and registered != status.get("engine"):
+                # The same rule as the chromamatch_model_engine_differs metric.
+                served += (
+                    f" (the version was registered and evaluated with engine "
+                    f"{registered or 'unknown'})"
+                )
             self.stdout.write(served + problem)
