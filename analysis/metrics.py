@@ -9,7 +9,7 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
 from analysis.models import Analysis
-from worker.model_loader import worker_statuses
+from worker.model_loader import engine_differs, worker_statuses
 
 
 class AnalysisQueueCollector:
@@ -70,10 +70,9 @@ class ModelStatusCollector:
         for status in worker_statuses():
             if status["version"] is not None:
                 served.add_metric([status["worker"]], float(status["version"]))
-                # A report from a worker older than the key says nothing either way.
-                if "version_engine" in status:
-                    other = status["version_engine"] != status["engine"]
-                    differs.add_metric([status["worker"]], float(other))
+            other = engine_differs(status)
+            if other is not None:
+                differs.add_metric([status["worker"]], float(other))
             failing.add_metric([status["worker"]], 1.0 if status["error"] else 0.0)
         yield served
         yield failing

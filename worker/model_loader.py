@@ -130,6 +130,15 @@ def report_status(*, version: str | None, version_engine: str | None, error: str
         logger.warning("could not report the served model to the cache: %s", type(exc).__name__)
 
 
+def engine_differs(status: dict) -> bool | None:
+    """Whether a worker runs other engine code than the code that registered (and evaluated)
+    the version it serves; an untagged version counts as other. None when its report cannot
+    say: no version loaded, or a worker older than the ``version_engine`` key."""
+    if status.get("version") is None or "version_engine" not in status:
+        return None
+    return status["version_engine"] != status["engine"]
+
+
 def worker_statuses() -> list[dict]:
     """The last report of every worker that reported within the TTL."""
     names = cache.get(WORKERS_KEY, ())

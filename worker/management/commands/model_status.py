@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from chromamatch import registry
-from worker.model_loader import mlflow_client, worker_statuses
+from worker.model_loader import engine_differs, mlflow_client, worker_statuses
 
 
 class Command(BaseCommand):
@@ -34,11 +34,9 @@ class Command(BaseCommand):
                 f"worker {status['worker']} serves version {status['version']} "
                 f"with engine {status.get('engine') or '-'}"
             )
-            registered = status.get("version_engine")
-            if registered is not None and registered != status.get("engine"):
-                # The same rule as the chromamatch_model_engine_differs metric.
+            if engine_differs(status):
                 served += (
                     f" (the version was registered and evaluated with engine "
-                    f"{registered or 'unknown'})"
+                    f"{status['version_engine'] or 'unknown'})"
                 )
             self.stdout.write(served + problem)
