@@ -58,8 +58,14 @@ def test_it_covers_every_category_when_everything_was_measured():
     assert {item["category"] for item in advise()} == set(CATEGORIES)
 
 
+def the_item(items: list[dict], *, text: str = "", why: str = "") -> dict:
+    """The one item whose text and reason start so."""
+    (item,) = [i for i in items if i["text"].startswith(text) and i["why"].startswith(why)]
+    return item
+
+
 def _foundation(items: list[dict]) -> dict:
-    return next(item for item in items if item["text"].startswith("Foundation"))
+    return the_item(items, text="Foundation")
 
 
 def test_foundation_depth_follows_the_measured_skin_and_says_so():
@@ -84,7 +90,7 @@ def test_foundation_base_follows_the_measured_undertone(undertone, base):
 
 
 def _blush(items: list[dict]) -> dict:
-    return next(item for item in items if item["text"].startswith("Blush"))
+    return the_item(items, text="Blush")
 
 
 def test_blush_follows_the_cheeks_undertone_even_against_the_seasons_temperature():
@@ -114,11 +120,7 @@ def test_eye_make_up_is_the_seasons_temperature_and_never_a_colour_it_avoids(lab
     avoided = [entry["name"].lower() for entry in season_palette(label)["avoid"]]
     temperature = "warm" if label.split()[1] in ("spring", "autumn") else "cool"
     for eye in EYE_LABELS:
-        (item,) = [
-            item
-            for item in advise(label, eye_label=eye)
-            if item["why"].startswith("Your eyes measured")
-        ]
+        item = the_item(advise(label, eye_label=eye), why="Your eyes measured")
         assert item["category"] == "makeup"
         assert f"{label}, is a {temperature} one" in item["why"]
         named = [name for name in avoided if re.search(rf"\b{name}\b", item["text"].lower())]
@@ -154,8 +156,8 @@ def test_lips_and_hair_colour_follow_the_season_without_claiming_its_temperature
     season = a_season("soft summer", temperature=0.48, value=0.85, clarity=-0.87)
     items = advise_season(season, LIGHT_SKIN, "neutral", hair_label="blonde")
 
-    lips = next(item for item in items if item["text"].startswith("Lips"))
-    hair = next(item for item in items if item["text"].startswith("Hair colour"))
+    lips = the_item(items, text="Lips")
+    hair = the_item(items, text="Hair colour")
     for item in (lips, hair):
         assert "soft summer (your colouring is above all soft and muted and light)" in item["why"]
         assert "+0.48" not in item["why"]
@@ -167,20 +169,12 @@ def test_hair_colour_takes_its_tone_from_the_season_and_its_depth_from_the_hair(
     # depth: ... rather than lightening": the season named a lighter colour, the hair said not
     # to lighten. The season now gives tones, the measured hair how far to go.
     for hair in HAIR_LABELS:
-        (item,) = [
-            item
-            for item in advise(label, hair_label=hair)
-            if item["text"].startswith("Hair colour:")
-        ]
+        item = the_item(advise(label, hair_label=hair), text="Hair colour:")
         tones, depth = item["text"].removeprefix("Hair colour: ").split(". ", 1)
         assert "tones" in tones, tones
         assert not re.search(r"blonde|light brown|dark brown|very dark|platinum", tones), tones
         assert f"Your hair measured {hair}" in item["why"]
-    black = next(
-        item["text"]
-        for item in advise(label, hair_label="black")
-        if item["text"].startswith("Hair colour:")
-    )
+    black = the_item(advise(label, hair_label="black"), text="Hair colour:")["text"]
     assert "Keep the depth: bring these tones in" in black
 
 
@@ -203,11 +197,7 @@ def test_frame_colours_follow_the_season_with_or_without_a_face_shape(label):
     palette = season_palette(label)
     avoided = [entry["name"].lower() for entry in palette["avoid"]]
     for shape in ("oval", None):
-        (frames,) = [
-            item
-            for item in advise(label, face_shape=shape)
-            if item["text"].startswith("Frame colours:")
-        ]
+        frames = the_item(advise(label, face_shape=shape), text="Frame colours:")
         assert frames["category"] == "glasses"
         assert f"follows your season, {label}" in frames["why"]
         assert frames["text"].endswith(
@@ -278,7 +268,7 @@ def test_outfit_contrast_examples_are_the_seasons_own_colours_never_ones_it_avoi
         items = advise_season(
             a_season("warm autumn", contrast=contrast), eye_label="brown", hair_label="black"
         )
-        (text,) = [item["text"] for item in items if item["why"].startswith("Your contrast")]
+        text = the_item(items, why="Your contrast")["text"]
         # Palette names are capitalised, the advice's own words are not.
         assert not [name for name in avoided if re.search(rf"\b{name}\b", text)], text
         assert len([name for name in own if re.search(rf"\b{name}\b", text)]) >= 4, text
