@@ -76,10 +76,7 @@ def drape_picture(
     """
     if not best or not worst:
         raise ValueError("draping needs at least one best and one worst colour")
-    portrait, person = _portrait(rgb, face, person_mask)
-    box = portrait_box(face)
-    cloth = _cloth_alpha(face, box)
-    cloth = np.maximum(cloth, _clothes_alpha(portrait, person, cloth, face, box))
+    portrait, cloth = _portrait_and_cloth(rgb, face, person_mask)
     # Each tile is ``portrait * (1 - cloth) + fill * cloth``, rounded. Where the cloth is
     # absent that is the portrait and where it is whole the fill, exactly, so only the
     # one-pixel edge is blended per tile: the same picture as blending every pixel, six
@@ -148,6 +145,17 @@ def tile_box(index: int) -> tuple[int, int, int, int]:
     x0 = _MARGIN + column * (TILE_WIDTH + _GAP)
     y0 = _MARGIN + row * (_HEADING_HEIGHT + TILE_HEIGHT + _CAPTION_HEIGHT + _GAP) + _HEADING_HEIGHT
     return x0, y0, x0 + TILE_WIDTH, y0 + TILE_HEIGHT
+
+
+def _portrait_and_cloth(
+    rgb: np.ndarray, face: Face, person_mask: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The crop at tile size (float32) and where the cloth covers it (H x W x 1, 0..1): below
+    the neckline, and over the person's own clothes that show above it."""
+    portrait, person = _portrait(rgb, face, person_mask)
+    box = portrait_box(face)
+    cloth = _cloth_alpha(face, box)
+    return portrait, np.maximum(cloth, _clothes_alpha(portrait, person, cloth, face, box))
 
 
 def _portrait(

@@ -19,8 +19,7 @@ from chromamatch.drape import drape_picture, photo_drape_png
 
 def _blend_every_pixel(rgb, face, *, best, worst):
     """drape_picture as first written: each tile blended over every pixel."""
-    portrait = drape._portrait(rgb, face, None)
-    cloth = drape._cloth_alpha(face, drape.portrait_box(face))
+    portrait, cloth = drape._portrait_and_cloth(rgb, face, None)
     picture = Image.new("RGB", drape.PICTURE_SIZE, drape._PAPER)
     draw = ImageDraw.Draw(picture)
     fonts = [ImageFont.load_default(size=size) for size in (24, 15, 19)]
