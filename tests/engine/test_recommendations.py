@@ -104,6 +104,17 @@ def test_blush_follows_the_cheeks_undertone_even_against_the_seasons_temperature
     assert cool_cheeks["text"] == "Blush: berry, plum and deep raspberry."
 
 
+@pytest.mark.parametrize("label", ["bright spring", "bright winter", "deep winter"])
+def test_a_neutral_cheeks_blush_is_no_colour_the_season_avoids(label):
+    # Neutral is a hue near the usual for the skin's lightness, not a low chroma: the blush had
+    # been "dusty rose", on both bright seasons' avoid lists, as if neutral meant muted.
+    avoided = [entry["name"].lower() for entry in season_palette(label)["avoid"]]
+    for skin in (LIGHT_SKIN, np.array([55.0, 11.0, 16.0]), DARK_SKIN):
+        blush = _blush(advise_season(a_season(label), skin, "neutral"))
+        assert not [name for name in avoided if name in blush["text"].lower()], blush["text"]
+        assert "muted" not in blush["why"]
+
+
 def test_blush_strength_follows_the_skins_depth():
     light = _blush(advise(skin=LIGHT_SKIN, undertone="cool"))
     dark = _blush(advise(skin=DARK_SKIN, undertone="cool"))
@@ -308,7 +319,7 @@ def test_it_refuses_an_advice_file_missing_a_reason(tmp_path):
 def test_it_refuses_an_advice_file_missing_a_blush_for_a_depth(tmp_path):
     text = ADVICE_PATH.read_text(encoding="utf-8")
     path = tmp_path / "advice.toml"
-    path.write_text(text.replace('medium = "dusty rose and mauve", ', "", 1), encoding="utf-8")
+    path.write_text(text.replace('medium = "rose and soft mauve-pink", ', "", 1), encoding="utf-8")
 
     with pytest.raises(DataFileError, match=re.escape("undertones.'neutral'.blush.medium")):
         load_advice(path)
