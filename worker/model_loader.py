@@ -96,19 +96,15 @@ class ServedModel:
             self._error = f"{type(exc).__name__}: {exc}"
             MODEL_LOAD_FAILURES.inc()
             logger.exception("could not load the production model; keeping the last good one")
-        report_status(
-            version=self._loaded.version if self._loaded else None,
-            version_engine=self._loaded.engine_code if self._loaded else None,
-            error=self._error,
-        )
+        report_status(self._loaded, error=self._error)
 
 
-def report_status(*, version: str | None, version_engine: str | None, error: str | None) -> None:
+def report_status(loaded: LoadedModel | None, *, error: str | None) -> None:
     """Tell the web process (health, metrics) what this worker serves and whether it fails.
 
-    ``version_engine`` is the engine code the served version was registered with, beside the
-    code this worker runs: where they differ, its answers are not the ones the promotion gate
-    measured. Best effort: a cache that is briefly down must not fail the analysis that asked.
+    The served version's engine code (the code that registered it) goes beside the code this
+    worker runs: where they differ, its answers are not the ones the promotion gate measured.
+    Best effort: a cache that is briefly down must not fail the analysis that asked.
     """
     name = worker_name()
     try:
@@ -116,8 +112,8 @@ def report_status(*, version: str | None, version_engine: str | None, error: str
             STATUS_KEY.format(worker=name),
             {
                 "worker": name,
-                "version": version,
-                "version_engine": version_engine,
+                "version": loaded.version if loaded else None,
+                "version_engine": loaded.engine_code if loaded else None,
                 "engine": engine_code.digest(),
                 "error": error,
                 "at": time.time(),
