@@ -256,9 +256,11 @@ def _within_known_lights(targets: np.ndarray) -> np.ndarray:
 # the per-channel quantiles it is read at (each ratio at the first whose two channels stayed
 # unclipped). The colours are the training people's photos as shot
 # (`bench/lighting_figures.py --priors`): their backdrop is a slightly cool grey, their
-# T-shirts white.
+# T-shirts white. A wall blown out by a bright or warm light still has a shaded tenth or
+# twentieth that did not clip (docs/skin_tone.md, "A blown-out wall's shaded part"); a top is
+# not read that low, where its folds, the neck and hair take over.
 GREY_SURFACES = {
-    "backdrop": ((-0.044, -0.011), (0.5, 0.25)),
+    "backdrop": ((-0.044, -0.011), (0.5, 0.25, 0.1, 0.05)),
     "clothing": ((-0.001, 0.002), (0.9, 0.75)),
 }
 _GREY_SPREAD = 0.02  # how far a grey or white surface strays from that (log chromaticity)

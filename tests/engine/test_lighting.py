@@ -371,12 +371,15 @@ def _backdrop_scene_cue(rgb: np.ndarray, face) -> np.ndarray:
 def test_a_grey_backdrop_reads_the_light_or_says_it_cannot(held_out):
     """A bright grey wall under a warm lamp a stop over clips in red: read over only its
     unclipped pixels (the scene cue) it is then far off; the grey-surface reading gives blue
-    against green, which stayed unclipped, and says it cannot read red against green."""
+    against green, which stayed unclipped, and says it cannot read red against green. Under a
+    lamp a little less warm the wall's red clips over more than three quarters of it, and its
+    shaded tenth still reads the light."""
     face = find_faces(held_out["shot"]).face
     as_shot = grey_surface_colours(held_out["shot"], face)[0]
     scene_cue_as_shot = _backdrop_scene_cue(held_out["shot"], face)
     for light, readable in [
         ({"cct_k": 4500, "tint": 0.0, "ev": 0.4}, [True, True]),
+        ({"cct_k": 3500, "tint": 0.0, "ev": 0.3}, [True, True]),
         ({"cct_k": 3500, "tint": 0.0, "ev": 0.6}, [False, True]),
     ]:
         relit = _upload(relight(held_out["full"], **light))
