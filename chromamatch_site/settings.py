@@ -233,7 +233,7 @@ if REDIS_URL:
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "analysis:history"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -274,6 +274,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "chromamatch_site.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # Throttles count per client address. Left unset, DRF takes it from X-Forwarded-For, which
+    # any client can write, so a forged header per request dodged the sign-in limit: the
+    # address is the connection's unless a proxy in front is declared (it then appends the
+    # real one, and the entry that many places from the end is the client's).
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
     "DEFAULT_THROTTLE_RATES": {
         # Sign-in guesses per client address; the same budget covers the login page.
         "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),

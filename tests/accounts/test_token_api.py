@@ -67,3 +67,38 @@ def test_it_throttles_repeated_sign_in_attempts(api_client, user):
     assert throttled.status_code == 429
     assert throttled.json()["error"]["code"] == "throttled"
     assert "Retry-After" in throttled
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_sign_in_limit(api_client, user):
+    # Each guess claims another client address; with no proxy declared the connection's own
+    # address is the one counted.
+    codes = [
+        api_client.post(
+            URL,
+            {"email": user.email, "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(12)
+    ]
+
+    assert codes[10:] == [429, 429]
+
+
+@pytest.mark.parametrize("proxies, limited", [(0, True), (1, False)])
+def test_behind_a_declared_proxy_the_forwarded_address_is_the_clients(
+    api_client, user, settings, proxies, limited
+):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": proxies}
+    # One proxy appends the address it saw: the last entry, each time another client.
+    codes = [
+        api_client.post(
+            URL,
+            {"email": user.email, "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, 203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(12)
+    ]
+
+    assert (429 in codes) is limited
