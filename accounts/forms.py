@@ -1,27 +1,50 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from accounts import consent
+from accounts import consent, services
 from accounts.models import EMAIL_MAX_LENGTH, User
 
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="E-mail",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     consent = forms.BooleanField(
-        required=False,  # refused with its own message by the sign-up service
+        required=False,  # refused with the sign-up service's own message, not "required"
         label="I agree to face analysis of the photos I upload.",
         help_text=consent.TEXT,
     )
+
+    def clean_consent(self):
+        # Checked here too, so that an empty form names every missing part at once (the
+        # service alone would only be reached once e-mail and password were valid).
+        if not self.cleaned_data["consent"]:
+            raise forms.ValidationError(services.CONSENT_REQUIRED)
+        return True
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    # Django's says "both fields may be case-sensitive"; an e-mail address here is not.
+    error_messages = auth_forms.AuthenticationForm.error_messages | {
+        "invalid_login": (
+            "Please enter a correct e-mail address and password. The password is case-sensitive."
+        ),
+    }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

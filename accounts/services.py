@@ -8,6 +8,10 @@ from rest_framework.authtoken.models import Token
 from accounts import consent
 from accounts.models import Consent, User
 
+CONSENT_REQUIRED = (
+    "You need to give your consent to face analysis to use ChromaMatch; nothing was stored."
+)
+
 
 class SignupError(Exception):
     """Sign-up refused, with a code and a message written for the person signing up."""
@@ -23,12 +27,7 @@ class SignupError(Exception):
 def user_signup(*, email: str, password: str, consent_given: bool) -> User:
     """Create an account; refuse it without consent to face analysis."""
     if not consent_given:
-        raise SignupError(
-            "consent_required",
-            "You need to give your consent to face analysis to use ChromaMatch; "
-            "nothing was stored.",
-            field="consent",
-        )
+        raise SignupError("consent_required", CONSENT_REQUIRED, field="consent")
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email=email).exists():
         raise _email_taken()
@@ -48,7 +47,7 @@ def user_signup(*, email: str, password: str, consent_given: bool) -> User:
 def _email_taken() -> SignupError:
     return SignupError(
         "email_taken",
-        "An account with this e-mail address already exists. Sign in, or reset your password.",
+        "An account with this e-mail address already exists. Log in, or reset your password.",
         field="email",
     )
 

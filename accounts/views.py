@@ -9,12 +9,18 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import consent, export, services
 from accounts.forms import AccountDeleteForm, EmailAuthenticationForm, SignupForm
-from accounts.throttles import ExportRateThrottle, LoginRateThrottle
+from accounts.throttles import ExportRateThrottle, LoginRateThrottle, SignupRateThrottle
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        # The same budget per address as the sign-up API: a page is no way around it.
+        refused = _refused(request, SignupRateThrottle(), "accounts/signup_throttled.html")
+        if refused:
+            return refused
+    # Bound on every POST: an empty one (``request.POST`` falsy) must show its errors too.
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_signup(
@@ -26,8 +32,8 @@ def signup(request):
             form.add_error(exc.field, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to ChromaMatch.")
-            return redirect("accounts:profile")
+            messages.success(request, "Welcome to ChromaMatch. Send your first selfie.")
+            return redirect("analysis:upload")
     return render(
         request, "accounts/signup.html", {"form": form, "policy_version": consent.POLICY_VERSION}
     )
@@ -41,6 +47,16 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
         return refused or super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST (a link could log anyone out); a typed /accounts/logout/ gets a
+    page with the button instead of a bare 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout.html")
 
 
 def _refused(request, throttle, template: str):
@@ -72,7 +88,7 @@ def account_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
         logout(request)

@@ -157,7 +157,9 @@ def drape_image(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk: int):
     analysis = selectors.analysis_of(request.user, pk)
-    if request.method == "POST":
+    # A delete button posts without ``confirmed``; the script's dialog adds it. Without
+    # JavaScript the post lands here, and the confirmation page asks first.
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
         services.analysis_delete(analysis=analysis)
         messages.success(request, "The analysis and its photo have been deleted.")
         return redirect("analysis:history")

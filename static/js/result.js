@@ -73,7 +73,12 @@
   function confirmDeletes() {
     document.querySelectorAll("form.confirm-delete").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); return; }
+        var confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        confirmed.value = "yes";
+        form.appendChild(confirmed);
       });
     });
   }

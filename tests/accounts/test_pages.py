@@ -33,10 +33,38 @@ def test_signup_page_creates_the_account_and_signs_in(client):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == "/accounts/profile/"
-    page = response.content.decode()
-    assert "bo@example.com" in page
+    # A new account has nothing to show yet: it lands where the first selfie is sent.
+    assert response.redirect_chain[-1][0] == "/upload/"
+    assert "Send your first selfie" in response.content.decode()
     assert Consent.objects.get().user.email == "bo@example.com"
+
+
+@pytest.mark.parametrize("sent", [{"email": "", "password": ""}, {}], ids=["browser", "nothing"])
+def test_an_empty_signup_form_names_every_missing_part_at_once(client, sent):
+    response = client.post("/accounts/signup/", sent)
+
+    errors = response.context["form"].errors
+    assert set(errors) == {"email", "password", "consent"}
+    assert "need to give your consent to face analysis" in response.content.decode()
+
+
+def test_signup_page_is_throttled_with_the_api(client, throttle_rates):
+    throttle_rates(signup="2/hour")
+    api = client.post(
+        "/api/auth/signup",
+        {"email": "a@example.com", "password": "plum-velvet-harbour-7", "consent": True},
+        content_type="application/json",
+    )
+    page = client.post("/accounts/signup/", {"email": "b@example.com"})
+    refused = client.post(
+        "/accounts/signup/",
+        {"email": "c@example.com", "password": "plum-velvet-harbour-7", "consent": "on"},
+    )
+
+    assert (api.status_code, page.status_code, refused.status_code) == (201, 200, 429)
+    assert "Retry-After" in refused
+    assert "Too many sign-ups" in refused.content.decode()
+    assert not User.objects.filter(email="c@example.com").exists()
 
 
 def test_signup_page_names_a_duplicate_email(client, user):
@@ -61,8 +89,11 @@ def test_signup_page_refuses_an_email_longer_than_an_account_can_hold(client):
 
 
 def test_login_with_email_then_logout(client, user):
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": user.email.upper(), "password": PASSWORD}
+    )
     assert response.status_code == 302
+    assert response["Location"] == "/analyses/"
     assert client.get("/accounts/profile/").status_code == 200
 
     client.post("/accounts/logout/")
@@ -78,6 +109,8 @@ def test_login_page_wrong_password_does_not_say_which_part_is_wrong(client, user
 
     assert wrong.status_code == unknown.status_code == 200
     assert "enter a correct e-mail address and password" in wrong.content.decode().lower()
+    # The e-mail address is not case-sensitive (logging in upper-case works, above).
+    assert "both fields may be case-sensitive" not in wrong.content.decode()
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
 
 
@@ -117,3 +150,23 @@ def test_profile_shows_consent_and_token(client, user):
     assert "Consent to face analysis" in page
     assert "text version" in page
     assert "Authorization: Token" in page
+
+
+def test_a_typed_logout_address_offers_the_button_and_posting_it_logs_out(client, user):
+    client.force_login(user)
+
+    page = client.get("/accounts/logout/")
+
+    assert page.status_code == 200
+    assert f"logged in as {user.email}" in page.content.decode()
+    assert client.get("/accounts/profile/").status_code == 200  # a GET changes nothing
+    client.post("/accounts/logout/")
+    assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_the_account_pages_call_the_address_e_mail(client):
+    for url in ("/accounts/signup/", "/accounts/login/", "/accounts/password-reset/"):
+        form = client.get(url).context["form"]
+        assert form.fields["email" if "username" not in form.fields else "username"].label == (
+            "E-mail"
+        ), url

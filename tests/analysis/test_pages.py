@@ -328,6 +328,20 @@ def test_it_refuses_a_colour_that_is_not_one(page_client, user, engine_output):
     assert "is not a colour like #a1b2c3" in response.content.decode()
 
 
+def test_a_delete_button_without_javascript_asks_before_deleting(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+    history = page_client.get("/analyses/").content.decode()
+    assert f'action="/analyses/{analysis.pk}/delete"' in history
+
+    # What the history's and the result page's buttons post when no script confirmed it.
+    response = page_client.post(f"/analyses/{analysis.pk}/delete")
+
+    assert response.status_code == 200
+    assert "Delete this analysis?" in response.content.decode()
+    assert 'name="confirmed" value="yes"' in response.content.decode()
+    assert Analysis.objects.filter(pk=analysis.pk).exists()
+
+
 def test_it_deletes_an_analysis_with_its_pictures(
     page_client, user, engine_output, django_capture_on_commit_callbacks
 ):
@@ -339,7 +353,9 @@ def test_it_deletes_an_analysis_with_its_pictures(
 
     confirm = page_client.get(f"/analyses/{analysis.pk}/delete")
     with django_capture_on_commit_callbacks(execute=True):
-        response = page_client.post(f"/analyses/{analysis.pk}/delete", follow=True)
+        response = page_client.post(
+            f"/analyses/{analysis.pk}/delete", {"confirmed": "yes"}, follow=True
+        )
 
     assert "Delete this analysis?" in confirm.content.decode()
     assert response.redirect_chain[-1][0] == "/analyses/"

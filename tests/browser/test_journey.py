@@ -63,7 +63,7 @@ def test_it_takes_a_person_from_sign_up_to_deleting_their_analysis(
     page.goto(live_server.url + "/")
     _accessible(page)
     page.get_by_role("link", name="Create a free account").click()
-    page.get_by_label("Email").fill("browser@example.com")
+    page.get_by_label("E-mail").fill("browser@example.com")
     page.get_by_label("Password").fill("plum-velvet-harbour-7")
     page.get_by_label("I agree to face analysis").check()
     _accessible(page)
