@@ -189,6 +189,18 @@ def test_hair_colour_takes_its_tone_from_the_season_and_its_depth_from_the_hair(
     assert "Keep the depth: bring these tones in" in black
 
 
+def test_hair_advice_claims_no_contrast_or_lightness_against_the_skin():
+    # Dark skin with black hair measured low contrast, and was told beside it that "black hair
+    # gives strong contrast with the skin"; blonde hair on dark skin was "close to the skin in
+    # lightness". The hair's reason is now about the hair alone; contrast has its own item.
+    for hair in HAIR_LABELS:
+        items = advise_season(
+            a_season("deep winter", contrast=-0.9), DARK_SKIN, "cool", hair_label=hair
+        )
+        why = the_item(items, text="Hair colour:")["why"]
+        assert not re.search(r"contrast|close to the skin", why), why
+
+
 def _frame_shapes(items: list[dict]) -> list[dict]:
     return [item for item in items if item["why"].startswith("Your face shape measured")]
 
