@@ -462,36 +462,66 @@ def _axis_word(axis: str, axes: dict[str, float]) -> str:
 def _evidence(
     axis: str, axes: dict[str, float], colouring: Colouring, features: dict[str, float]
 ) -> str:
+    """The measurements behind ``axis``: those that point its way (or sit near the usual)
+    first, then, after "though", those that point the other way, so that a warm person's ash
+    hair reads as what it is, evidence against."""
     skin_lightness = float(colouring.skin_lab[0])
     hair = colouring.hair_lab if _trust(colouring)["hair"] > 0 else None
     eyes = colouring.eye_lab
     skin = "forehead and nose skin" if colouring.steady_skin_lab is not None else "skin"
+    items: list[tuple[float, str]] = []  # (z-score, text) of each measurement
     if axis == "temperature":
-        hue = features["skin_hue"]
-        direction = "yellower" if hue >= 0 else "redder"
-        items = [f"{skin} hue {abs(hue):.1f} SD {direction} than usual for its lightness"]
+        items.append(_deviation(features["skin_hue"], f"{skin} hue", ("yellower", "redder")))
         if hair is not None:
             # Warmth of hair is judged against hair of its lightness (lighter hair is yellower).
             tint = "warmer" if features["hair_warmth"] > 0 else "more ash"
             items.append(
-                f"hair {tint} than usual for its lightness (a* {hair[1]:.0f}, b* {hair[2]:.0f})"
+                (
+                    features["hair_warmth"],
+                    f"hair {tint} than usual for its lightness "
+                    f"(a* {_whole(hair[1])}, b* {_whole(hair[2])})",
+                )
             )
         if eyes is not None:
-            items.append(f"eyes b* {eyes[2]:+.0f}")
-        return ", ".join(items)
-    if axis == "value":
-        items = [f"skin L* {skin_lightness:.0f}"]
+            items.append((features["eye_warmth"], f"eyes b* {_whole(eyes[2], sign=True)}"))
+    elif axis == "value":
+        items.append((features["skin_lightness"], f"skin L* {_whole(skin_lightness)}"))
         if hair is not None:
-            items.append(f"hair L* {hair[0]:.0f}")
+            items.append((features["hair_lightness"], f"hair L* {_whole(hair[0])}"))
         if eyes is not None:
-            items.append(f"eyes L* {eyes[0]:.0f}")
-        return ", ".join(items)
-    chroma = features["skin_chroma"]
-    direction = "above" if chroma >= 0 else "below"
-    items = [f"{skin} chroma {abs(chroma):.1f} SD {direction} usual for its lightness"]
-    if eyes is not None:
-        items.append(f"eyes C* {np.hypot(eyes[1], eyes[2]):.0f}")
-    seen = " and ".join(name for name, lab in (("hair", hair), ("eyes", eyes)) if lab is not None)
-    if seen:
-        items.append(f"contrast of {seen} with skin {axes['contrast']:+.2f}")
-    return ", ".join(items)
+            items.append((features["eye_lightness"], f"eyes L* {_whole(eyes[0])}"))
+    else:
+        items.append(_deviation(features["skin_chroma"], f"{skin} chroma", ("above", "below")))
+        if eyes is not None:
+            chroma = np.hypot(eyes[1], eyes[2])
+            items.append((features["eye_chroma"], f"eyes C* {_whole(chroma)}"))
+        seen = " and ".join(n for n, lab in (("hair", hair), ("eyes", eyes)) if lab is not None)
+        if seen:
+            contrast = axes["contrast"]
+            items.append((contrast, f"contrast of {seen} with skin {contrast:+.2f}"))
+    sign = 1.0 if axes[axis] >= 0 else -1.0
+    against = [text for z, text in items if z * sign <= -_ABOUT_USUAL]
+    agreeing = [text for z, text in items if z * sign > -_ABOUT_USUAL]
+    return ", ".join(agreeing or ["no measurement on its own"]) + (
+        f"; though {', '.join(against)}" if against else ""
+    )
+
+
+# A measurement this close to the usual (in spreads between people) is named as usual: a skin
+# hue "0.2 SD yellower than usual" read as evidence of warmth it barely is.
+_ABOUT_USUAL = 0.25
+
+
+def _deviation(z: float, what: str, directions: tuple[str, str]) -> tuple[float, str]:
+    """A skin deviation in words: "forehead and nose skin hue 0.8 SD redder than usual ..."."""
+    if abs(z) < _ABOUT_USUAL:
+        return 0.0, f"{what} about usual for its lightness"
+    direction = directions[0] if z >= 0 else directions[1]
+    joint = "than usual" if direction.endswith("er") else "usual"
+    return z, f"{what} {abs(z):.1f} SD {direction} {joint} for its lightness"
+
+
+def _whole(value: float, *, sign: bool = False) -> str:
+    """A measurement to the nearest whole unit, never "-0"."""
+    rounded = int(round(float(value)))
+    return f"{rounded:+d}" if sign else str(rounded)

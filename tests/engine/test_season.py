@@ -1,4 +1,5 @@
 import itertools
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -312,6 +313,26 @@ def test_its_why_names_the_deciding_measurements_with_their_values():
     assert "forehead and nose skin hue" in result.why and "redder" in result.why
     assert "hair more ash than usual for its lightness (a* 1, b* -1)" in result.why
     assert f"next closest season is {result.runner_up}" in result.why
+
+
+def test_its_why_marks_a_measurement_that_points_the_other_way():
+    # A warm person (golden skin, amber eyes) with ash hair was told they are "warm
+    # (temperature +0.60: ..., hair more ash than usual ...)", as if the ash hair made them so.
+    result = classify_season(person(66, 2.5, 0.6, (24.0, 0.4, -0.3), AMBER_EYES))
+    temperature = result.axes["temperature"]
+    assert temperature > 0.3
+    reason = result.why.split(f"temperature {temperature:+.2f}: ")[1].split(")")[0]
+
+    agreeing, against = reason.split("; though ")
+    assert "yellower" in agreeing and "eyes b* +13" in agreeing
+    assert against.startswith("hair more ash than usual for its lightness (a* 0, b* 0")
+    assert not re.search(r"-0(?![.\d])", result.why)  # no "b* -0"
+
+
+def test_its_why_calls_a_skin_near_the_usual_usual():
+    result = classify_season(person(66, 0.1, 0.0, GOLDEN_BROWN, AMBER_EYES))
+
+    assert "forehead and nose skin hue about usual for its lightness" in result.why
 
 
 def test_its_why_says_what_the_runner_up_would_have_put_first():
