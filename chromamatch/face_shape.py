@@ -162,19 +162,19 @@ _WORDS = {
     ),
     "forehead_width": _Words(
         "Forehead",
-        "{:.0%}",
+        "{:.1%}",
         ("a broad forehead", "a narrow forehead"),
         ("wider than most", "narrower than most"),
     ),
     "jaw_width": _Words(
         "Jaw",
-        "{:.0%}",
+        "{:.1%}",
         ("a broad jaw", "a narrow jaw"),
         ("wider than most", "narrower than most"),
     ),
     "chin_width": _Words(
         "Chin",
-        "{:.0%}",
+        "{:.1%}",
         ("a broad chin", "a narrow chin"),
         ("wider than most", "narrower than most"),
     ),
@@ -193,36 +193,60 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
     """What a face shape means and where a face's measurements sit, for people to read.
 
     ``summary`` says what the shape is, from its prototype ("A heart face has a broad forehead,
-    a narrow jaw, ..."); ``rows`` gives each measurement as a person reads it, beside the
-    typical value (the development faces' centre) and whether this face is above, below or
-    within one spread of it. A measurement a stored result lacks leaves its row out.
+    a narrow jaw, ..."), then which of those traits this face shows beyond the usual range, so
+    that a heart face whose chin is typical is not told it has a narrow one; ``rows`` gives
+    each measurement as a person reads it, beside the typical value (the development faces'
+    centre) and whether this face is above, below or within one spread of it. A measurement a
+    stored result lacks leaves its row out.
     """
-    prototype = _PROTOTYPES[label]
-    traits = [
-        _WORDS[name].leans[0 if lean > 0 else 1]
-        for name, lean in zip(_FEATURES, prototype, strict=True)
+    prototype = dict(zip(_FEATURES, _PROTOTYPES[label], strict=True))
+    traits = {
+        name: _WORDS[name].leans[0 if lean > 0 else 1]
+        for name, lean in prototype.items()
         if abs(lean) >= _TRAIT_LEAN
-    ]
+    }
+    deviations = {
+        name: (measurements[name] - centre) / spread
+        for name, centre, spread in zip(_FEATURES, _CENTRE, _SPREAD, strict=True)
+        if name in measurements
+    }
+    beyond = {name: d for name, d in deviations.items() if abs(d) >= 1}
     article = "An" if label[0] in "aeiou" else "A"
     if traits:
-        summary = f"{article} {label} face has {listed(traits)}."
+        shown = [
+            trait for name, trait in traits.items() if beyond.get(name, 0) * prototype[name] > 0
+        ]
+        summary = f"{article} {label} face has {listed(list(traits.values()))}. " + (
+            f"Yours shows {listed(shown)} beyond the usual range; {label} is the nearest of "
+            "the six shapes to it as a whole."
+            if shown
+            else f"Yours leans that way within the usual range: {label} is the nearest of the "
+            "six shapes, though no one measurement stands out."
+        )
     else:
+        unusual = [
+            f"{_WORDS[name].title.lower()} ({_WORDS[name].readings[0 if d > 0 else 1]})"
+            for name, d in beyond.items()
+        ]
         summary = (
             f"{article} {label} face is the typical, balanced one: the nearest of the six "
-            "shapes when no other shape's traits stand out."
+            "shapes when no other shape's traits stand out together. "
+            + (
+                f"Yours stands out only in its {listed(unusual)}, and no other shape fits it "
+                "better."
+                if unusual
+                else "Yours is within the usual range on every measurement."
+            )
         )
     rows = []
-    for name, centre, spread in zip(_FEATURES, _CENTRE, _SPREAD, strict=True):
-        if name not in measurements:
-            continue
+    for name, deviation in deviations.items():
         words = _WORDS[name]
-        deviation = (measurements[name] - centre) / spread
         reading = "typical" if abs(deviation) < 1 else words.readings[0 if deviation > 0 else 1]
         rows.append(
             {
                 "name": words.title,
                 "value": words.value_format.format(measurements[name]),
-                "typical": words.value_format.format(centre),
+                "typical": words.value_format.format(_CENTRE[_FEATURES.index(name)]),
                 "reading": reading,
             }
         )

@@ -70,7 +70,10 @@ def recommendations(
     if eye_label in data["eyes"]:
         items.append(_eyeshadow_item(data["eyes"][eye_label], season, eye_label))
     shape = data["face_shapes"].get(face_shape)
-    measured = f"Your face shape measured {face_shape}: "
+    # The reasons are the shape's, not claims about this face (whose chin, say, may be typical
+    # for all its heart shape: face_shape.explain says which traits it shows).
+    article = "an" if str(face_shape)[:1] in tuple("aeiou") else "a"
+    measured = f"Your face shape measured {face_shape}, and for {article} {face_shape} face "
     if shape:
         items.append(_item("glasses", shape["glasses"], measured + shape["glasses_why"] + "."))
     items.append(_frame_colour_item(seasonal["frames"], season))

@@ -211,6 +211,14 @@ def test_glasses_and_hairstyle_follow_the_face_shape_and_are_left_out_without_on
 
     glasses = next(item for item in round_face if item["category"] == "glasses")
     assert "rectangular" in glasses["text"] and "round" in glasses["why"]
+    # The reason is the shape's, not a claim that this face has a narrow chin or a strong jaw.
+    for shape in ("oval", "round", "square", "heart", "oblong", "diamond"):
+        article = "an" if shape[0] in "aeiou" else "a"
+        for item in _frame_shapes(advise(face_shape=shape)):
+            assert item["why"].startswith(
+                f"Your face shape measured {shape}, and for {article} {shape} face "
+            )
+            assert item["why"].count(shape) == 2, item["why"]
     assert not _frame_shapes(unknown)
     assert len([item for item in unknown if item["category"] == "hair"]) == 1
 
