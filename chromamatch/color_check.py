@@ -36,6 +36,8 @@ VERDICTS = ((75.0, "great"), (60.0, "good"), (45.0, "fair"), (0.0, "poor"))
 SAME_COLOUR_DELTA_E = 1.0
 # Below this distance the reason names the palette colour (or colour to avoid) it is close to.
 NAMED_DELTA_E = 10.0
+# Below this chroma (C*) a colour is a neutral: white, black, a grey.
+NEUTRAL_CHROMA = 5.0
 # Attribute deviations beyond this many palette spreads are named in the reason.
 NAMED_DEVIATION = 1.5
 
@@ -97,10 +99,15 @@ def color_check(hex_colour: str, *, season: str, skin_lab: np.ndarray) -> dict:
             f"the nearest colour in your {season} palette is {colours.names[nearest]} "
             f"(ΔE00 {to_palette[nearest]:.1f})"
         )
-    if to_avoid[nearest_avoid] < NAMED_DELTA_E:
+    if to_avoid[nearest_avoid] < SAME_COLOUR_DELTA_E:
+        reasons.append(
+            f"it is {colours.avoid_names[nearest_avoid]}, one of the colours to avoid "
+            f"({colours.avoid_whys[nearest_avoid]})"
+        )
+    elif to_avoid[nearest_avoid] < NAMED_DELTA_E:
         reasons.append(
             f"it is close to {colours.avoid_names[nearest_avoid]}, a colour to avoid "
-            f"(ΔE00 {to_avoid[nearest_avoid]:.1f}): {colours.avoid_whys[nearest_avoid]}"
+            f"(ΔE00 {to_avoid[nearest_avoid]:.1f}; {colours.avoid_whys[nearest_avoid]})"
         )
     if to_palette[nearest] >= SAME_COLOUR_DELTA_E:
         reasons.append(_attribute_reason(lab, deviations, colours, season))
@@ -109,7 +116,9 @@ def color_check(hex_colour: str, *, season: str, skin_lab: np.ndarray) -> dict:
             f"it is almost your skin colour (ΔE00 {to_skin:.1f}), so near the face it blurs "
             f"your outline"
         )
-    why = f"{verdict.capitalize()} ({score:.0f}/100): " + "; ".join(reasons) + "."
+    # The verdict and score are fields of their own, shown beside the reason.
+    why = "; ".join(reasons) + "."
+    why = why[0].upper() + why[1:]
     return {
         "hex": normalised,
         "score": round(score),
@@ -152,19 +161,29 @@ def _attribute_reason(
     for name in sorted(off, key=lambda n: -abs(deviations[n])):
         higher, lower = _ATTRIBUTE_WORDS[name]
         word = higher if deviations[name] > 0 else lower
-        parts.append(
-            f"{word} than {label} colours ({_format(name, attributes[name])} against about "
-            f"{_format(name, colours.mean[name])})"
-        )
-    return "it is " + " and ".join(parts)
+        figures = _figures(name, attributes[name], colours.mean[name])
+        if name == "chroma" and attributes["chroma"] < NEUTRAL_CHROMA:
+            # White, black and greys are not "more muted": they have no colour to mute.
+            parts.append(
+                f"a neutral with no colour of its own, where {label} colours have some ({figures})"
+            )
+        else:
+            parts.append(f"{word} ({figures})")
+    neutral = [part for part in parts if part.startswith("a neutral")]
+    compared = [part for part in parts if not part.startswith("a neutral")]
+    sentences = []
+    if compared:
+        sentences.append("it is " + " and ".join(compared) + f" than {label} colours")
+    if neutral:
+        sentences.append("it is " + neutral[0])
+    return "; ".join(sentences)
 
 
-def _format(name: str, value: float) -> str:
-    if name == "value":
-        return f"L* {value:.0f}"
-    if name == "chroma":
-        return f"C* {value:.0f}"
-    return f"warmth {value:+.2f}"
+def _figures(name: str, value: float, typical: float) -> str:
+    """ "L* 20 against about 62": the colour's attribute beside the palette's mean."""
+    if name == "temperature":
+        return f"warmth {value:+.2f} against about {typical:+.2f}"
+    return f"{'L*' if name == 'value' else 'C*'} {value:.0f} against about {typical:.0f}"
 
 
 @cache

@@ -208,7 +208,8 @@ def test_it_explains_the_face_shape_by_its_measurements(page_client, user, engin
     text = _text(response)
     assert "Face shape: square" in text
     assert "A square face has a broad jaw and angular jaw corners." in text
-    assert "Jaw 84% 79% wider than most" in text
+    assert "Jaw 84.0% 79.2% wider than most" in text
+    assert "Yours shows a broad jaw and angular jaw corners beyond the usual range" in text
     assert "Jaw angle 126° 133° more angular than most" in text
     assert "Length 1.30 1.38 shorter than most" in text
     assert '<th scope="row">Chin</th>' not in response.content.decode()

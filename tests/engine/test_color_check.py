@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -42,8 +44,20 @@ def test_a_colour_to_avoid_is_poor_and_the_reason_says_why():
     result = color_check("#000000", season=a_season("light spring"), skin_lab=SKINS["light"])
 
     assert result["verdict"] == "poor"
-    assert "close to Black, a colour to avoid" in result["why"]
-    assert "darker than light spring colours" in result["why"]
+    assert "it is Black, one of the colours to avoid" in result["why"]
+    assert "darker (L* 0 against about" in result["why"]
+    assert "than light spring colours" in result["why"]
+    # Black has no colour to be "more muted" than the season's.
+    assert "more muted" not in result["why"]
+    assert "a neutral with no colour of its own" in result["why"]
+    # The verdict and score are their own fields, not repeated in the reason.
+    assert not result["why"].lower().startswith("poor")
+
+
+def test_a_colour_near_one_to_avoid_is_named_as_near_it():
+    result = color_check("#0a0a0a", season=a_season("light spring"), skin_lab=SKINS["light"])
+
+    assert "close to Black, a colour to avoid (ΔE00" in result["why"]
 
 
 def test_a_colour_outside_the_lists_is_judged_by_its_warmth_value_and_chroma():
@@ -52,7 +66,10 @@ def test_a_colour_outside_the_lists_is_judged_by_its_warmth_value_and_chroma():
     cool_winter = color_check("#7d7a4a", season=a_season("cool winter"), skin_lab=SKINS["medium"])
 
     assert soft_autumn["score"] > cool_winter["score"] + 20
-    assert "warmer than cool winter colours" in cool_winter["why"]
+    assert re.search(
+        r"it is warmer \(warmth \+0.\d\d against about -0.\d\d\) than cool winter",
+        cool_winter["why"],
+    )
 
 
 def test_a_colour_almost_the_same_as_the_skin_is_marked_down_and_says_so():
