@@ -95,7 +95,10 @@ def monk_level(ita: float) -> int:
 
 
 def skin_tone(lab: np.ndarray) -> SkinTone:
-    lab = np.asarray(lab, dtype=np.float64)
+    # Everything reported comes from the Lab as reported (to a tenth): a client that computes
+    # ITA from ``skin.lab``, as the contract defines it, gets the ``ita`` and category shown
+    # (from the unrounded Lab they differed by up to 0.25 degrees, across a category cut).
+    lab = np.round(np.asarray(lab, dtype=np.float64), 1)
     ita = float(colour.ita_degrees(lab[0], lab[2]))
     category, fitzpatrick = ita_category(ita)
     return SkinTone(

@@ -45,6 +45,23 @@ def test_skin_tone_reports_the_contract_fields():
     assert 1 <= result["mst"] <= 10
 
 
+def test_the_reported_ita_and_category_follow_from_the_reported_lab():
+    # A client computing ITA from the reported Lab, as the contract defines it, gets the
+    # reported ITA, and the category agrees with it.
+    rng = np.random.default_rng(7)
+    for lab in rng.uniform([20, 0, 5], [85, 20, 30], size=(500, 3)):
+        reported = tone.skin_tone(lab).as_dict()
+        lightness, _, b_star = reported["lab"]
+        ita = float(colour.ita_degrees(lightness, b_star))
+        assert reported["ita"] == round(ita, 1)
+        assert reported["ita_category"] == tone.ita_category(ita)[0]
+    # On the cut between tan and intermediate (ITA 28) from the unrounded side.
+    near_cut = np.array([50 + 17.0 * np.tan(np.radians(27.97)), 10.0, 17.04])
+    reported = tone.skin_tone(near_cut).as_dict()
+    ita = float(colour.ita_degrees(reported["lab"][0], reported["lab"][2]))
+    assert reported["ita_category"] == tone.ita_category(ita)[0]
+
+
 def _at_hue(lightness: float, hue_deg: float, chroma: float) -> np.ndarray:
     return np.array(
         [lightness, chroma * np.cos(np.radians(hue_deg)), chroma * np.sin(np.radians(hue_deg))]
