@@ -48,7 +48,8 @@ class AnalyzeRateThrottle(UserRateThrottle):
 
 class AnalysisOutputSerializer(serializers.ModelSerializer):
     created = serializers.DateTimeField(source="queued_at")
-    finished = serializers.DateTimeField(source="finished_at")
+    # null until the analysis is done or failed (the 202 answer to an upload, a pending one).
+    finished = serializers.DateTimeField(source="finished_at", allow_null=True)
     model = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     drape_url = serializers.SerializerMethodField()
@@ -202,10 +203,20 @@ class AnalysisDrapeApi(APIView):
         return response
 
 
+class _HexField(serializers.RegexField):
+    """A colour as text: DRF's CharField turns a JSON number into text, so 123 was read as
+    #112233."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ColorCheckApi(APIView):
     class ColorCheckInputSerializer(serializers.Serializer):
         # The pattern is what chromamatch.colour.hex_to_rgb8 reads, so the schema says it too.
-        hex = serializers.RegexField(
+        hex = _HexField(
             r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
             help_text="The colour, like #aabbcc (or #abc).",
             error_messages={"invalid": "Enter a colour like #a1b2c3."},

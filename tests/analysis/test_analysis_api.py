@@ -152,7 +152,7 @@ def test_color_check_scores_a_colour_against_the_latest_analysis(auth_client, do
     assert good["why"] and bad["why"]
 
 
-@pytest.mark.parametrize("payload", [{"hex": "blue"}, {"hex": "#12345"}, {}])
+@pytest.mark.parametrize("payload", [{"hex": "blue"}, {"hex": "#12345"}, {}, {"hex": 123}])
 def test_color_check_refuses_a_malformed_colour(auth_client, done, payload):
     response = auth_client.post("/api/color-check", payload, format="json")
 
@@ -184,3 +184,27 @@ def test_every_object_route_answers_404_to_another_user(api_client, done):
         assert response.status_code == 404, (method, path)
         assert str(done.result["skin"]["hex"]) not in response.content.decode()
     assert Analysis.objects.filter(pk=done.pk).exists()
+
+
+def _conforms(schema: dict, component: str, body: dict) -> None:
+    """Raises when ``body`` breaks the OpenAPI ``component`` (OpenAPI 3.0: ``nullable``)."""
+    from openapi_schema_validator import OAS30Validator
+
+    resolver_schema = {
+        **schema["components"]["schemas"][component],
+        "components": schema["components"],
+    }
+    OAS30Validator(resolver_schema).validate(body)
+
+
+def test_pending_finished_and_listed_analyses_match_the_published_schema(auth_client, user, done):
+    # A pending analysis has "finished": null, which the schema declared a required date-time.
+    schema = auth_client.get("/api/schema/?format=json").json()
+    pending = services.analysis_create(owner=user, data=no_face_jpeg())
+
+    pending_body = auth_client.get(f"/api/analyses/{pending.pk}").json()
+    assert pending_body["finished"] is None
+    _conforms(schema, "AnalysisOutput", pending_body)
+    _conforms(schema, "AnalysisOutput", auth_client.get(f"/api/analyses/{done.pk}").json())
+    for item in auth_client.get("/api/analyses/").json()["results"]:
+        _conforms(schema, "AnalysisOutput", item)
