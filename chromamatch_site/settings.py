@@ -96,6 +96,15 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["CONN_MAX_AGE"] = 0
     # Tests that hand work to a separate worker process need a database file it can open.
     _database["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # The worker writes results while the site signs people up: with SQLite's defaults a
+    # write that met another one failed at once ("database is locked", a 503). Writers now
+    # queue for up to 20 s (IMMEDIATE takes the write lock at BEGIN, so a transaction that
+    # read first cannot deadlock on it) and readers never wait for them (WAL).
+    _database["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
