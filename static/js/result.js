@@ -83,7 +83,20 @@
     });
   }
 
+  // Dates are written in UTC; shown in the reader's own time zone.
+  function localMoments() {
+    document.querySelectorAll("time.moment").forEach(function (element) {
+      var moment = new Date(element.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) { return; }
+      element.textContent = moment.toLocaleString(undefined, {
+        day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"
+      });
+      element.title = element.getAttribute("datetime");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    localMoments();
     var progress = document.getElementById("progress");
     if (progress) { pollProgress(progress); }
     var form = document.getElementById("colour-check-form");

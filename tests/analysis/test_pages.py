@@ -4,12 +4,14 @@ import copy
 import html
 import itertools
 import re
+from datetime import UTC
 
 import pytest
 import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from analysis import services, views
 from analysis.models import Analysis, Selfie
@@ -477,3 +479,18 @@ def test_it_explains_the_product_on_the_home_page(client):
     for feature in ("season", "palette", "Advice", "draping", "Colour check", "History"):
         assert feature in text
     assert "Create a free account" in text
+
+
+def test_dates_say_they_are_utc_and_carry_the_moment_for_the_readers_time_zone(
+    page_client, user, engine_output
+):
+    analysis = _done(user, engine_output)
+    stamp = timezone.localtime(analysis.queued_at, UTC)
+
+    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
+
+    assert (
+        f'<time datetime="{stamp.isoformat()}" class="moment">'
+        f"{stamp.day} {stamp:%B %Y, %H:%M} UTC</time>"
+    ) in page
+    assert "js/result.js" in page  # which shows it in the reader's own time zone

@@ -85,6 +85,8 @@ def test_it_takes_a_person_from_sign_up_to_deleting_their_analysis(
     expect(measured).to_have_count(3)
     assert page.locator(".palette-best .swatch").count() == len(analysis.result["palette"]["best"])
     expect(page.get_by_alt_text("The selfie you sent")).to_be_visible()
+    # Written in UTC, shown in the reader's own time zone once the script has run.
+    expect(page.locator("time.moment").first).not_to_contain_text("UTC")
     expect(page.locator("img.drape")).to_be_visible()
     _accessible(page)
     # The loaded images really are pictures (the owner-checked views answered). The draping
