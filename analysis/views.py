@@ -20,6 +20,7 @@ from analysis.api import AnalyzeRateThrottle
 from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
 from chromamatch.analysis import result_palette_colours
+from chromamatch.colour import hex_to_lab
 from chromamatch.errors import AnalysisError
 from chromamatch.face_shape import explain as explain_face_shape
 from chromamatch.tone import ITA_CATEGORIES, MST_SWATCHES, ita_category
@@ -209,7 +210,13 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
         result=result,
         ita_category=result["skin"]["ita_category"].replace("_", " "),
         mst_scale=[
-            {"level": level, "hex": hex_, "current": level == result["skin"]["mst"]}
+            {
+                "level": level,
+                "hex": hex_,
+                "current": level == result["skin"]["mst"],
+                # Levels 7-10 are too dark for dark text (1.4:1 on level 9).
+                "dark": hex_to_lab(hex_)[0] < 50,
+            }
             for level, hex_ in enumerate(MST_SWATCHES, start=1)
         ],
         palette_groups=[

@@ -21,6 +21,7 @@ from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze
 from chromamatch.errors import MESSAGES
 from chromamatch.palette import engine_palette, palettes
 from chromamatch.season import SEASONS
+from chromamatch.tone import MST_SWATCHES
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from tests.factories import UserFactory
 
@@ -494,3 +495,16 @@ def test_dates_say_they_are_utc_and_carry_the_moment_for_the_readers_time_zone(
         f"{stamp.day} {stamp:%B %Y, %H:%M} UTC</time>"
     ) in page
     assert "js/result.js" in page  # which shows it in the reader's own time zone
+
+
+@pytest.mark.parametrize("level, dark", [(3, False), (6, False), (7, True), (9, True)])
+def test_the_marked_monk_level_is_readable_on_its_swatch(
+    page_client, user, engine_output, level, dark
+):
+    analysis = _done(user, engine_output, skin__mst=level)
+
+    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
+
+    marked = re.search(r'<li style="background: (#\w+)" class="([^"]+)" aria-current', page)
+    assert marked.group(1) == MST_SWATCHES[level - 1]
+    assert ("on-dark" in marked.group(2).split()) is dark
