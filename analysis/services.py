@@ -43,8 +43,13 @@ class PreparedSelfie:
 
 
 def selfie_prepare(data: bytes) -> PreparedSelfie:
-    """Decode an upload and re-encode it without metadata; raise AnalysisError if unreadable."""
-    image = load_image(data, max_side=STORED_MAX_SIDE)
+    """Decode an upload and re-encode it without metadata; raise AnalysisError if unreadable.
+
+    A colour file whose pixels hold no colour is kept: whether it is a black-and-white selfie
+    or a grey wall with no one in it takes the face search, which the worker makes (a
+    black-and-white file is refused here).
+    """
+    image = load_image(data, max_side=STORED_MAX_SIDE, colourless_ok=True)
     height, width = image.rgb.shape[:2]
     quality = STORED_JPEG_QUALITY
     if image.jpeg_quality is not None:

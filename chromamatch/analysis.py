@@ -20,6 +20,7 @@ from chromamatch.hair_colour import hair_colour
 from chromamatch.image_loading import (
     ANALYSIS_MAX_SIDE,
     LoadedImage,
+    has_no_chroma,
     load_image,
     refuse_one_tint,
     turned,
@@ -188,7 +189,11 @@ def locate_face(data: bytes) -> tuple[LoadedImage, FaceSearch]:
     The lighting estimator's training loads its examples through here too, so it learns from
     pictures exactly as the engine sees them.
     """
-    image, search = _upright_search(load_image(data))
+    image, search = _upright_search(load_image(data, colourless_ok=True))
+    if search.face is not None and has_no_chroma(image.rgb):
+        # A black-and-white photo of a face; one without a face answers no_face (a grey wall
+        # in a colour photo is not a black-and-white photo to its sender).
+        raise AnalysisError("grayscale_image")
     if search.face is not None and search.face.width < REREAD_BELOW_PX and image.scale < 1:
         wanted_side = ANALYSIS_MAX_SIDE * REREAD_TO_PX / search.face.width
         closer = load_image(data, max_side=round(min(wanted_side, 4 * ANALYSIS_MAX_SIDE)))

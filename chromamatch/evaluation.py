@@ -299,12 +299,18 @@ def clothing_figures(
 
 
 def no_face_pictures() -> dict[str, bytes]:
-    """Pictures with no face in them, made here: textures, a wall, a gradient, shapes, text."""
+    """Pictures with no face in them, made here: textures, walls, a gradient, shapes, text."""
     rng = np.random.default_rng(7)
     y, x = np.mgrid[0:600, 0:800]
     pictures = {
         "noise": rng.integers(0, 256, (600, 800, 3), dtype=np.uint8),
         "wall": np.full((600, 800, 3), (186, 160, 132), np.uint8),
+        # A grey wall, lit from one side, with sensor noise: a colour photo that happens to
+        # hold no colour (answered "black and white" before a face was looked for).
+        "grey_wall": np.clip(
+            140 + x[..., None] * 50 // 800 + rng.normal(0, 2, (600, 800, 1)), 0, 255
+        ).astype(np.uint8)
+        * np.ones(3, np.uint8),
         "sunset_gradient": np.stack(
             [255 - y * 200 // 600, 120 + x * 80 // 800, 60 + y * 150 // 600], axis=-1
         ).astype(np.uint8),

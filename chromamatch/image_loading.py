@@ -163,8 +163,15 @@ def turned(image: LoadedImage, quarter_turns: int) -> LoadedImage:
     return replace(image, rgb=rgb, quarter_turns=(image.quarter_turns + quarter_turns) % 4)
 
 
-def load_image(data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE) -> LoadedImage:
-    """Decode an uploaded JPEG, PNG, WEBP or HEIC photo, or raise ``AnalysisError``."""
+def load_image(
+    data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE, colourless_ok: bool = False
+) -> LoadedImage:
+    """Decode an uploaded JPEG, PNG, WEBP or HEIC photo, or raise ``AnalysisError``.
+
+    A colour file whose pixels hold no colour is refused as ``grayscale_image`` unless
+    ``colourless_ok``: a caller that looks for a face first passes it, so that a grey wall
+    photographed without anyone in it is told there is no face, not that it is black and white.
+    """
     if max_side < 1:
         raise ValueError(f"max_side must be at least 1, not {max_side}")
     if len(data) > MAX_BYTES:
@@ -175,7 +182,7 @@ def load_image(data: bytes, *, max_side: int = ANALYSIS_MAX_SIDE) -> LoadedImage
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            return _decode(data, image_format, max_side)
+            return _decode(data, image_format, max_side, colourless_ok)
         except AnalysisError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -231,7 +238,7 @@ def _register_heif_opener() -> None:
     pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 
-def _decode(data: bytes, image_format: str, max_side: int) -> LoadedImage:
+def _decode(data: bytes, image_format: str, max_side: int, colourless_ok: bool) -> LoadedImage:
     if image_format == "heif":
         _register_heif_opener()
     image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[image_format]])
@@ -275,7 +282,7 @@ def _decode(data: bytes, image_format: str, max_side: int) -> LoadedImage:
         rgb = _to_srgb(rgb, icc_profile)
     rgb = np.ascontiguousarray(_orient(rgb, orientation))
     rgb.flags.writeable = False
-    if _has_no_chroma(rgb):
+    if has_no_chroma(rgb) and (_is_dark(rgb) or not colourless_ok):
         raise AnalysisError("grayscale_image", _TOO_DARK_MESSAGE if _is_dark(rgb) else None)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
@@ -559,7 +566,7 @@ def _changes_nothing(transform: ImageCms.ImageCmsTransform) -> bool:
     return int(np.abs(converted - grid).max()) <= 1
 
 
-def _has_no_chroma(rgb: np.ndarray) -> bool:
+def has_no_chroma(rgb: np.ndarray) -> bool:
     # Every fourth pixel each way is plenty. A colour photo shows enough coloured pixels among
     # every sixteenth already (a subset of those), so most photos are decided at a sixteenth
     # of the cost, and the answer is the same.

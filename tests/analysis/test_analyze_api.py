@@ -10,6 +10,7 @@ from analysis.models import Analysis, Selfie
 from chromamatch import engine_code, registry
 from tests.analysis.helpers import development_photo, no_face_jpeg
 from worker.model_loader import mlflow_client
+from worker.tasks import analyse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mlflow_registry")]
 
@@ -73,6 +74,26 @@ def test_it_refuses_a_grayscale_photo(auth_client, shared_faces):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "grayscale_image"
+
+
+@pytest.mark.parametrize("picture, code", [("selfie", "grayscale_image"), ("grey wall", "no_face")])
+def test_colourless_pixels_in_a_colour_file_become_an_analysis_that_says_which(
+    auth_client, shared_faces, picture, code
+):
+    # A grey wall photographed in colour was refused at upload as "black and white".
+    photo = Image.open(io.BytesIO(development_photo(shared_faces)))
+    if picture == "grey wall":
+        photo = photo.crop((0, 0, 300, 300))  # the backdrop above the head
+    colourless = io.BytesIO()
+    photo.convert("L").convert("RGB").save(colourless, "JPEG", quality=90)
+
+    response = _upload(auth_client, colourless.getvalue())
+    assert response.status_code == 202
+    analyse.apply(args=[response.json()["id"]])
+
+    analysis = Analysis.objects.get(pk=response.json()["id"])
+    assert analysis.status == Analysis.Status.FAILED
+    assert analysis.error["code"] == code
 
 
 def test_it_answers_413_for_a_body_over_the_upload_limit(auth_client):

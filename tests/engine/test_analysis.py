@@ -53,6 +53,15 @@ def test_a_picture_without_a_face_is_refused_as_no_face(name):
     assert answer["error"]["code"] == "no_face"
 
 
+def test_a_black_and_white_selfie_stored_in_colour_is_refused_as_black_and_white(photos):
+    photo = Image.open(io.BytesIO(photos["images/001_03.jpg"].data)).convert("L")
+
+    answer = analyze(encode_jpeg(np.asarray(photo.convert("RGB")), quality=90))
+
+    assert answer["error"]["code"] == "grayscale_image"
+    assert "black and white" in answer["error"]["message"]
+
+
 @pytest.mark.parametrize(
     "colours",
     [((40, 26, 13), (255, 240, 192)), ((30, 30, 40), (245, 240, 225))],

@@ -346,7 +346,9 @@ def build_corpus(photo: bytes | None = None) -> list[HostileFile]:
     add(_entry("jpeg-greyscale", _save(base.convert("L"), "JPEG"), GREY))
     add(_entry("png-greyscale-alpha", _save(base.convert("LA"), "PNG"), GREY))
     add(_entry("png-1-bit", _save(base.convert("1"), "PNG"), GREY))
-    add(_entry("jpeg-grey-as-rgb", _save(base.convert("L").convert("RGB"), "JPEG"), GREY))
+    # Colourless pixels in a colour file: the worker's face search tells a black-and-white
+    # selfie (grayscale_image) from a grey wall (no_face), as a failed analysis.
+    add(_entry("jpeg-grey-as-rgb", _save(base.convert("L").convert("RGB"), "JPEG"), ACCEPTED))
     add(
         _entry(
             "png-palette", _save(base.convert("P", palette=Image.Palette.ADAPTIVE), "PNG"), ACCEPTED
