@@ -170,3 +170,14 @@ def test_the_account_pages_call_the_address_e_mail(client):
         assert form.fields["email" if "username" not in form.fields else "username"].label == (
             "E-mail"
         ), url
+
+
+def test_each_field_points_at_its_help_and_errors_for_screen_readers(client):
+    page = client.post("/accounts/signup/", {"email": "not-an-address"}).content.decode()
+
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described  # the e-mail, password and consent fields, each with its error
+    for ids in described:
+        for element_id in ids.split():
+            assert f'id="{element_id}"' in page, element_id
+    assert page.count('aria-invalid="true"') == 3
