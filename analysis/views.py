@@ -290,7 +290,7 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
                 "x": round(x, 1),
                 "y": y(ita),
                 "hex": analysis.result["skin"]["hex"],
-                "label": f"{analysis.queued_at:%d %b %Y}: ITA {ita:.1f}°, "
+                "label": f"{analysis.queued_at:%d %b %Y, %H:%M} UTC: ITA {ita:.1f}°, "
                 f"Monk {analysis.result['skin']['mst']}",
             }
         )
@@ -324,9 +324,16 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
         "ticks": ticks,
         # Without a boundary inside the chart, every analysis lies in this band.
         "band": None if bounds else ita_category(middle)[0].replace("_", " "),
-        "first": f"{analyses[0].queued_at:%d %b %Y}",
-        "last": f"{analyses[-1].queued_at:%d %b %Y}",
+        **_time_axis(analyses[0].queued_at, analyses[-1].queued_at),
     }
+
+
+def _time_axis(first, last) -> dict:
+    """The labels at either end of the chart's time axis: dates, or, for analyses of one day,
+    which would read "29 Nov 2026" at both ends, the day and the times."""
+    if first.date() != last.date():
+        return {"first": f"{first:%d %b %Y}", "last": f"{last:%d %b %Y}"}
+    return {"first": f"{first:%d %b %Y, %H:%M}", "last": f"{last:%H:%M} UTC"}
 
 
 def consistency(analyses: list[Analysis]) -> str | None:

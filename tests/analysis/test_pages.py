@@ -4,7 +4,7 @@ import copy
 import html
 import itertools
 import re
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 import requests
@@ -422,6 +422,17 @@ def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, use
     assert "the dashed lines mark the usual skin-type bands" in text
     assert ">41°</text>" in page and ">light above</text>" in page
     assert ">30°</text>" in page and ">50°</text>" in page
+    # Both analyses are of one day: its ends give the times, not the same date twice.
+    assert f">{first.queued_at:%d %b %Y, %H:%M}</text>" in page
+    assert f">{second.queued_at:%H:%M} UTC</text>" in page
+
+
+def test_the_charts_time_axis_gives_dates_across_days():
+    day = timezone.now()
+    assert views._time_axis(day - timedelta(days=3), day) == {
+        "first": f"{day - timedelta(days=3):%d %b %Y}",
+        "last": f"{day:%d %b %Y}",
+    }
 
 
 def test_it_labels_the_chart_in_degrees_when_every_analysis_lies_in_one_band(
