@@ -6,7 +6,7 @@ import time
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -46,6 +46,20 @@ class AnalyzeRateThrottle(UserRateThrottle):
             return True
 
 
+# Inline rather than a reference to the error body's component: OpenAPI 3.0 cannot make a
+# referenced schema nullable, and validators refused the null of every analysis not failed.
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["code", "message"],
+    }
+)
+class _AnalysisErrorField(serializers.JSONField):
+    pass
+
+
 class AnalysisOutputSerializer(serializers.ModelSerializer):
     created = serializers.DateTimeField(source="queued_at")
     # null until the analysis is done or failed (the 202 answer to an upload, a pending one).
@@ -53,6 +67,18 @@ class AnalysisOutputSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     drape_url = serializers.SerializerMethodField()
+    result = serializers.DictField(
+        allow_null=True,
+        read_only=True,
+        help_text="The engine's dictionary for the photo (skin, undertone, lighting, eyes, hair, "
+        "face_shape, season, palette, recommendations, quality): the same as "
+        "`python -m chromamatch analyze --json` prints; null until done, and for a failed one.",
+    )
+    error = _AnalysisErrorField(
+        read_only=True,
+        help_text="Why a failed analysis failed (the engine's code, e.g. no_face, and a message "
+        "for the person); null otherwise.",
+    )
 
     class Meta:
         model = Analysis

@@ -208,3 +208,12 @@ def test_pending_finished_and_listed_analyses_match_the_published_schema(auth_cl
     _conforms(schema, "AnalysisOutput", auth_client.get(f"/api/analyses/{done.pk}").json())
     for item in auth_client.get("/api/analyses/").json()["results"]:
         _conforms(schema, "AnalysisOutput", item)
+    failed = _analysed(user, no_face_jpeg())
+    assert failed.status == Analysis.Status.FAILED
+    failed_body = auth_client.get(f"/api/analyses/{failed.pk}").json()
+    assert failed_body["error"]["code"] == "no_face"
+    _conforms(schema, "AnalysisOutput", failed_body)
+    # The payloads are described, not left free-form.
+    properties = schema["components"]["schemas"]["AnalysisOutput"]["properties"]
+    assert properties["error"]["required"] == ["code", "message"]
+    assert properties["result"]["type"] == "object" and properties["result"]["description"]
