@@ -19,7 +19,7 @@ from analysis import selectors, services
 from analysis.api import AnalyzeRateThrottle
 from analysis.forms import ColorCheckForm, UploadForm
 from analysis.models import Analysis
-from chromamatch.analysis import result_palette_colours
+from chromamatch.analysis import result_drape_colours, result_palette_colours
 from chromamatch.colour import hex_to_lab
 from chromamatch.errors import AnalysisError
 from chromamatch.face_shape import explain as explain_face_shape
@@ -228,6 +228,8 @@ def _result_context(analysis: Analysis, form: ColorCheckForm, check: dict | None
             for key, title in PALETTE_GROUPS
         ],
         metals=palette.get("metals", []),
+        # The picture's own labels are too small to read on a phone: named again below it.
+        drape_rows=dict(zip(("best", "avoid"), result_drape_colours(result), strict=True)),
         face_shape=explain_face_shape(
             result["face_shape"]["label"], result["face_shape"].get("measurements", {})
         ),

@@ -17,7 +17,7 @@ from analysis import services, views
 from analysis.models import Analysis, Selfie
 from analysis.views import WARNING_ADVICE
 from chromamatch import quality
-from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze
+from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze, result_drape_colours
 from chromamatch.errors import MESSAGES
 from chromamatch.palette import engine_palette, palettes
 from chromamatch.season import SEASONS
@@ -519,3 +519,13 @@ def test_the_marked_monk_level_is_readable_on_its_swatch(
     marked = re.search(r'<li style="background: (#\w+)" class="([^"]+)" aria-current', page)
     assert marked.group(1) == MST_SWATCHES[level - 1]
     assert ("on-dark" in marked.group(2).split()) is dark
+
+
+def test_the_draped_colours_are_named_below_the_picture(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+    best, avoid = result_drape_colours(analysis.result)
+
+    text = _text(page_client.get(f"/analyses/{analysis.pk}/"))
+
+    assert f"Top row, your best: {', '.join(c['name'] for c in best)}." in text
+    assert f"Bottom row, to avoid: {', '.join(c['name'] for c in avoid)}." in text
