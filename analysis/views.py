@@ -70,8 +70,8 @@ WARNING_ADVICE = {
         "it. Take the glasses off, come closer and look into the camera."
     ),
     "hair_not_visible": (
-        "Your hair could not be seen, so the season was judged without it. "
-        "Leave some hair in the picture, uncovered."
+        "Your hair could not be measured (covered, shaved, out of the picture, or blurred), so "
+        "the season was judged without it. Leave some hair in the picture, uncovered and sharp."
     ),
 }
 PALETTE_GROUPS = (

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from analysis import services, views
 from analysis.models import Analysis, Selfie
+from analysis.templatetags.confidence import percent_sure
 from analysis.views import WARNING_ADVICE
 from chromamatch import quality
 from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze, result_drape_colours
@@ -171,6 +172,10 @@ def test_it_shows_the_measured_colours_season_palette_and_advice(page_client, us
     assert f"background: {result['skin']['hex']}" in page
     assert f"background: {result['eyes']['hex']}" in page
     assert f"background: {result['hair']['hex']}" in page
+    # A label read at 30 % confidence is not stated as fact.
+    eyes_sure = percent_sure(result["eyes"]["confidence"])
+    assert f"{result['eyes']['label']} ({eyes_sure} confidence)" in text
+    assert "Each swatch is the measured average" in text
     assert f"Your season: {result['season']['label']}" in text
     assert result["season"]["why"] in text
     assert f"level {result['skin']['mst']} of 10" in text
