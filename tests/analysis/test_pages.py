@@ -20,7 +20,7 @@ from analysis.views import WARNING_ADVICE
 from chromamatch import quality
 from chromamatch.analysis import UNSEEN_FEATURE_WARNINGS, analyze, result_drape_colours
 from chromamatch.errors import MESSAGES
-from chromamatch.palette import engine_palette, palettes
+from chromamatch.palette import palettes
 from chromamatch.season import SEASONS
 from chromamatch.tone import MST_SWATCHES
 from tests.analysis.helpers import development_photo, no_face_jpeg
@@ -221,19 +221,6 @@ def test_it_explains_the_face_shape_by_its_measurements(page_client, user, engin
     assert "Jaw angle 126° 133° more angular than most" in text
     assert "Length 1.30 1.38 shorter than most" in text
     assert '<th scope="row">Chin</th>' not in response.content.decode()
-
-
-def test_it_names_a_colour_as_its_own_list_names_it(page_client, user, engine_output):
-    # Deep winter lists #ffffff as "Pure white" among its best and "White" among neutrals.
-    palette = engine_palette("deep winter")
-    analysis = _done(user, engine_output, season__label="deep winter", palette=palette)
-
-    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
-
-    best = re.search(r'<ul class="swatches palette palette-best">(.*?)</ul>', page, re.S)[1]
-    neutrals = re.search(r'<ul class="swatches palette palette-neutrals">(.*?)</ul>', page, re.S)[1]
-    assert "Pure white<br>" in best and "Pure white" not in neutrals
-    assert "White<br>" in neutrals
 
 
 def test_it_gives_advice_for_each_quality_warning(page_client, user, engine_output):

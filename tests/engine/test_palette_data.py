@@ -32,6 +32,17 @@ def test_every_season_has_named_valid_colours_with_their_reasons(label):
     assert all(entry["why"].strip() for entry in palette["avoid"])
 
 
+@pytest.mark.parametrize("label", SEASONS)
+def test_no_colour_is_both_a_best_colour_and_a_neutral(label):
+    # Black and white were both among the winters' best colours and their neutrals: listed
+    # twice on the page, and two of a deep winter's three best drapes.
+    palette = season_palette(label)
+    best = {entry["hex"].lower() for entry in palette["best"]}
+    neutrals = {entry["hex"].lower() for entry in palette["neutrals"]}
+
+    assert not best & neutrals
+
+
 def _best_colours(label: str) -> np.ndarray:
     return np.array([colour.hex_to_lab(entry["hex"]) for entry in palettes()[label]["best"]])
 
