@@ -521,3 +521,18 @@ def test_the_draped_colours_are_named_below_the_picture(page_client, user, engin
 
     assert f"Top row, your best: {', '.join(c['name'] for c in best)}." in text
     assert f"Bottom row, to avoid: {', '.join(c['name'] for c in avoid)}." in text
+
+
+def test_the_result_page_explains_the_units_its_reasons_use(page_client, user, engine_output):
+    analysis = _done(user, engine_output)
+
+    page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
+
+    glossary = re.search(r'<details class="glossary">(.*?)</details>', page, re.S)[1]
+    terms = " ".join(re.findall(r"<dt>(.*?)</dt>", glossary))
+    # Every unit the season's reason and the advice write in is explained.
+    reasons = html.unescape(page.split('<details class="glossary">')[0])
+    for unit in ("SD", "L*", "C*", "a*", "b*", "ITA", "temperature", "clarity"):
+        if unit in reasons:
+            assert unit in terms, unit
+    assert "ΔE00" in terms  # the colour check's reasons
