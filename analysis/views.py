@@ -338,6 +338,11 @@ def _time_axis(first, last) -> dict:
     return {"first": f"{first:%d %b %Y, %H:%M}", "last": f"{last:%H:%M} UTC"}
 
 
+# ITA standard deviation (degrees) over a person's analyses beyond which the history says the
+# photos' light, not the person, made most of the difference.
+LARGE_ITA_SPREAD = 8.0
+
+
 def consistency(analyses: list[Analysis]) -> str | None:
     """One sentence on how steady the measurements are across a person's analyses."""
     if not analyses:
@@ -350,9 +355,18 @@ def consistency(analyses: list[Analysis]) -> str | None:
             "to see how steady the measurement is."
         )
     itas = [a.result["skin"]["ita"] for a in analyses]
+    spread = statistics.stdev(itas)
     measured = (
-        f"Your ITA varied by {statistics.stdev(itas):.1f}° (standard deviation) over "
-        f"{len(analyses)} analyses; "
+        f"Your ITA varied by {spread:.1f}° (standard deviation) over {len(analyses)} analyses"
+        + (
+            # Two photos of one person in ordinary light differ by a few degrees (the relit
+            # development copies by a median 4); far more means light the correction could
+            # not take out, which the photos' own warnings name.
+            " (more than light alone explains: some photos were likely too dark, too bright "
+            "or lit by strongly coloured light; their warnings say which); "
+            if spread > LARGE_ITA_SPREAD
+            else "; "
+        )
     )
     if len(seasons) == 1:
         return measured + f"every one gave {next(iter(seasons))}."
@@ -369,5 +383,5 @@ def consistency(analyses: list[Analysis]) -> str | None:
         settle = f"{first} is the one your photos agree on most often."
     return (
         measured + f"seasons: {named}. Photos in other light or with another expression can "
-        f"land in a neighbouring season; {settle}"
+        f"land in another season, most often a neighbouring one; {settle}"
     )

@@ -536,3 +536,16 @@ def test_the_result_page_explains_the_units_its_reasons_use(page_client, user, e
         if unit in reasons:
             assert unit in terms, unit
     assert "ΔE00" in terms  # the colour check's reasons
+
+
+def test_history_says_when_the_photos_light_made_most_of_the_difference(
+    page_client, user, engine_output
+):
+    other = next(label for label in SEASONS if label != engine_output[1]["season"]["label"])
+    _done(user, engine_output, skin__ita=45.0, season__label=other)
+    _done(user, engine_output, skin__ita=20.0)
+
+    text = _text(page_client.get("/analyses/"))
+
+    assert "Your ITA varied by 17.7°" in text and "more than light alone explains" in text
+    assert "can land in another season, most often a neighbouring one" in text
