@@ -157,30 +157,26 @@ def _attribute_reason(
     off = [name for name, z in deviations.items() if abs(z) > NAMED_DEVIATION]
     if not off:
         return f"its warmth, lightness and chroma sit within the range of {label} colours"
-    parts = []
+    compared, sentences = [], []
     for name in sorted(off, key=lambda n: -abs(deviations[n])):
         higher, lower = _ATTRIBUTE_WORDS[name]
         word = higher if deviations[name] > 0 else lower
         figures = _figures(name, attributes[name], colours.mean[name])
         if name == "chroma" and attributes["chroma"] < NEUTRAL_CHROMA:
             # White, black and greys are not "more muted": they have no colour to mute.
-            parts.append(
-                f"a neutral with no colour of its own, where {label} colours have some ({figures})"
+            sentences.append(
+                f"it is a neutral with no colour of its own, where {label} colours have some "
+                f"({figures})"
             )
         else:
-            parts.append(f"{word} ({figures})")
-    neutral = [part for part in parts if part.startswith("a neutral")]
-    compared = [part for part in parts if not part.startswith("a neutral")]
-    sentences = []
+            compared.append(f"{word} ({figures})")
     if compared:
-        sentences.append("it is " + " and ".join(compared) + f" than {label} colours")
-    if neutral:
-        sentences.append("it is " + neutral[0])
+        sentences.insert(0, "it is " + " and ".join(compared) + f" than {label} colours")
     return "; ".join(sentences)
 
 
 def _figures(name: str, value: float, typical: float) -> str:
-    """ "L* 20 against about 62": the colour's attribute beside the palette's mean."""
+    """The colour's attribute beside the palette's mean: "L* 20 against about 62"."""
     if name == "temperature":
         return f"warmth {value:+.2f} against about {typical:+.2f}"
     return f"{'L*' if name == 'value' else 'C*'} {value:.0f} against about {typical:.0f}"

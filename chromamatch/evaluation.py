@@ -305,12 +305,6 @@ def no_face_pictures() -> dict[str, bytes]:
     pictures = {
         "noise": rng.integers(0, 256, (600, 800, 3), dtype=np.uint8),
         "wall": np.full((600, 800, 3), (186, 160, 132), np.uint8),
-        # A grey wall, lit from one side, with sensor noise: a colour photo that happens to
-        # hold no colour (answered "black and white" before a face was looked for).
-        "grey_wall": np.clip(
-            140 + x[..., None] * 50 // 800 + rng.normal(0, 2, (600, 800, 1)), 0, 255
-        ).astype(np.uint8)
-        * np.ones(3, np.uint8),
         "sunset_gradient": np.stack(
             [255 - y * 200 // 600, 120 + x * 80 // 800, 60 + y * 150 // 600], axis=-1
         ).astype(np.uint8),
@@ -322,6 +316,10 @@ def no_face_pictures() -> dict[str, bytes]:
     for cx, cy, r, c in ((200, 300, 120, (210, 160, 120)), (550, 280, 160, (90, 140, 60))):
         circles[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = c
     pictures["skin_coloured_discs"] = circles
+    # A grey wall, lit from one side, with sensor noise: a colour photo that happens to hold no
+    # colour (answered "black and white" before a face was looked for).
+    grey = np.clip(140 + x * 50 // 800 + rng.normal(0, 2, x.shape), 0, 255).astype(np.uint8)
+    pictures["grey_wall"] = np.repeat(grey[..., None], 3, axis=-1)
     blocks = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
     pictures["soft_colour_blocks"] = np.asarray(
         Image.fromarray(blocks).resize((800, 600), Image.Resampling.BICUBIC)

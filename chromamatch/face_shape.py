@@ -54,7 +54,7 @@ from typing import NamedTuple
 import numpy as np
 
 from chromamatch.face_landmarks import Face, mirrored_landmarks
-from chromamatch.wording import listed
+from chromamatch.wording import listed, with_article
 
 LABELS = ("oval", "round", "square", "heart", "oblong", "diamond")
 
@@ -211,12 +211,12 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
         if name in measurements
     }
     beyond = {name: d for name, d in deviations.items() if abs(d) >= 1}
-    article = "An" if label[0] in "aeiou" else "A"
+    shape = with_article(label).capitalize()
     if traits:
         shown = [
             trait for name, trait in traits.items() if beyond.get(name, 0) * prototype[name] > 0
         ]
-        summary = f"{article} {label} face has {listed(list(traits.values()))}. " + (
+        summary = f"{shape} face has {listed(list(traits.values()))}. " + (
             f"Yours shows {listed(shown)} beyond the usual range; {label} is the nearest of "
             "the six shapes to it as a whole."
             if shown
@@ -229,7 +229,7 @@ def explain(label: str, measurements: dict[str, float]) -> dict:
             for name, d in beyond.items()
         ]
         summary = (
-            f"{article} {label} face is the typical, balanced one: the nearest of the six "
+            f"{shape} face is the typical, balanced one: the nearest of the six "
             "shapes when no other shape's traits stand out together. "
             + (
                 f"Yours stands out only in its {listed(unusual)}, and no other shape fits it "

@@ -12,7 +12,7 @@ from chromamatch.colour_pairs import contrast_pairs
 from chromamatch.palette import DataFileError, palettes, read_toml, require_keys
 from chromamatch.season import CLEAR_TEMPERATURE, FAMILY_CORNERS, SEASONS, Season
 from chromamatch.tone import SkinTone
-from chromamatch.wording import listed
+from chromamatch.wording import listed, with_article
 
 ADVICE_PATH = engine_data.DATA_DIR / engine_data.ADVICE_FILE
 FACE_SHAPES = ("oval", "round", "square", "heart", "oblong", "diamond")
@@ -70,11 +70,12 @@ def recommendations(
     if eye_label in data["eyes"]:
         items.append(_eyeshadow_item(data["eyes"][eye_label], season, eye_label))
     shape = data["face_shapes"].get(face_shape)
-    # The reasons are the shape's, not claims about this face (whose chin, say, may be typical
-    # for all its heart shape: face_shape.explain says which traits it shows).
-    article = "an" if str(face_shape)[:1] in tuple("aeiou") else "a"
-    measured = f"Your face shape measured {face_shape}, and for {article} {face_shape} face "
     if shape:
+        # The reasons are the shape's, not claims about this face (whose chin, say, may be
+        # typical for all its heart shape: face_shape.explain says which traits it shows).
+        measured = (
+            f"Your face shape measured {face_shape}, and for {with_article(face_shape)} face "
+        )
         items.append(_item("glasses", shape["glasses"], measured + shape["glasses_why"] + "."))
     items.append(_frame_colour_item(seasonal["frames"], season))
     if shape:

@@ -471,7 +471,11 @@ def _evidence(
     skin = "forehead and nose skin" if colouring.steady_skin_lab is not None else "skin"
     items: list[tuple[float, str]] = []  # (z-score, text) of each measurement
     if axis == "temperature":
-        items.append(_deviation(features["skin_hue"], f"{skin} hue", ("yellower", "redder")))
+        items.append(
+            _deviation(
+                features["skin_hue"], f"{skin} hue", ("yellower than usual", "redder than usual")
+            )
+        )
         if hair is not None:
             # Warmth of hair is judged against hair of its lightness (lighter hair is yellower).
             tint = "warmer" if features["hair_warmth"] > 0 else "more ash"
@@ -491,7 +495,9 @@ def _evidence(
         if eyes is not None:
             items.append((features["eye_lightness"], f"eyes L* {_whole(eyes[0])}"))
     else:
-        items.append(_deviation(features["skin_chroma"], f"{skin} chroma", ("above", "below")))
+        items.append(
+            _deviation(features["skin_chroma"], f"{skin} chroma", ("above usual", "below usual"))
+        )
         if eyes is not None:
             chroma = np.hypot(eyes[1], eyes[2])
             items.append((features["eye_chroma"], f"eyes C* {_whole(chroma)}"))
@@ -517,8 +523,7 @@ def _deviation(z: float, what: str, directions: tuple[str, str]) -> tuple[float,
     if abs(z) < _ABOUT_USUAL:
         return 0.0, f"{what} about usual for its lightness"
     direction = directions[0] if z >= 0 else directions[1]
-    joint = "than usual" if direction.endswith("er") else "usual"
-    return z, f"{what} {abs(z):.1f} SD {direction} {joint} for its lightness"
+    return z, f"{what} {abs(z):.1f} SD {direction} for its lightness"
 
 
 def _whole(value: float, *, sign: bool = False) -> str:
