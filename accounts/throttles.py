@@ -17,6 +17,12 @@ class SignupRateThrottle(LoginRateThrottle):
     scope = "signup"
 
 
+class PasswordResetRateThrottle(LoginRateThrottle):
+    """Reset e-mails asked for per client address: each one is an e-mail sent to someone."""
+
+    scope = "password_reset"
+
+
 class ExportRateThrottle(UserRateThrottle):
     """Copies of one's data per account, shared by the profile page and the API: zipping a long
     history of photos takes seconds, and a person needs a handful, not a stream."""

@@ -15,7 +15,7 @@ urlpatterns = [
     path("delete/", views.account_delete, name="delete"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
             form_class=PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",

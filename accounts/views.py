@@ -1,6 +1,6 @@
 """Account pages: sign-up, sign-in, profile, a copy of your data and account deletion."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import consent, export, services
 from accounts.forms import AccountDeleteForm, EmailAuthenticationForm, SignupForm
-from accounts.throttles import ExportRateThrottle, LoginRateThrottle, SignupRateThrottle
+from accounts.throttles import (
+    ExportRateThrottle,
+    LoginRateThrottle,
+    PasswordResetRateThrottle,
+    SignupRateThrottle,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,6 +51,26 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
+        return refused or super().post(request, *args, **kwargs)
+
+
+def admin_login(request, *args, **kwargs):
+    """The admin's login with the site's sign-in budget per address: a password guessed at
+    /admin/login/ counts as one guessed at the login page (and the token API)."""
+    if request.method == "POST":
+        refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
+        if refused:
+            return refused
+    return admin.site.login(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with a budget per address: each request sends an e-mail."""
+
+    def post(self, request, *args, **kwargs):
+        refused = _refused(
+            request, PasswordResetRateThrottle(), "accounts/password_reset_throttled.html"
+        )
         return refused or super().post(request, *args, **kwargs)
 
 

@@ -292,6 +292,7 @@ REST_FRAMEWORK = {
         # Sign-in guesses per client address; the same budget covers the login page.
         "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),
         "signup": env_str("SIGNUP_THROTTLE_RATE", "20/hour"),
+        "password_reset": env_str("PASSWORD_RESET_THROTTLE_RATE", "5/hour"),
         # Selfies analysed per account: generous for a person, a brake on a runaway client.
         "analyze": env_str("ANALYZE_THROTTLE_RATE", "120/hour"),
         # Copies of one's data per account (profile page and API together).

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from accounts import views as accounts_views
 from analysis import api as analysis_api
 from chromamatch_site.api_errors import NO_ROUTE, no_route
 from chromamatch_site.docs_pages import own_files_only
@@ -45,6 +46,8 @@ urlpatterns = [
     path("", include("analysis.urls")),
     path("", include("monitoring.urls")),
     path("api/", include((api_patterns, "api"))),
+    # Before the admin's own: its login with the site's sign-in throttle.
+    path("admin/login/", accounts_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),
 ]

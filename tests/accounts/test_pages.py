@@ -181,3 +181,36 @@ def test_each_field_points_at_its_help_and_errors_for_screen_readers(client):
         for element_id in ids.split():
             assert f'id="{element_id}"' in page, element_id
     assert page.count('aria-invalid="true"') == 3
+
+
+def test_the_admin_login_shares_the_sign_in_throttle(client, user):
+    codes = [
+        client.post("/admin/login/", {"username": user.email, "password": "guess"}).status_code
+        for _ in range(11)
+    ]
+
+    assert codes[:10] == [200] * 10
+    assert codes[10] == 429
+    # ...and the login page counts the same guesses.
+    refused = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert refused.status_code == 429
+
+
+def test_password_reset_requests_are_throttled(client, user, throttle_rates):
+    throttle_rates(password_reset="2/hour")
+
+    codes = [
+        client.post("/accounts/password-reset/", {"email": user.email}).status_code
+        for _ in range(3)
+    ]
+
+    assert codes == [302, 302, 429]
+    assert len(mail.outbox) == 2
+
+
+def test_staff_still_log_in_at_the_admin(client, admin_user):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": admin_user.email, "password": "password"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/admin/"
