@@ -75,9 +75,8 @@ def _ensure_bucket(name: str) -> None:
 def _fresh_throttles():
     # Throttle counters live in the shared cache (Redis in the real-services run); clear only
     # their keys, never the whole cache, so the suite cannot flush anything else.
-    cache.delete_many(
-        [f"throttle_{scope}_{ip}" for scope in ("login", "signup", "password_reset") for ip in ("127.0.0.1",)]
-    )
+    scopes = ("login", "signup", "password_reset")
+    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in scopes])
 
 
 @pytest.fixture
