@@ -48,6 +48,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     )
 
 
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """A new password from a reset link, which also ends the account's API token."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            services.token_revoke(user=user)
+        return user
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your password, to confirm",

@@ -57,6 +57,13 @@ def token_for(*, user: User) -> str:
     return token.key
 
 
+def token_revoke(*, user: User) -> None:
+    """End the account's API token; the next sign-in through the API (or a visit to the
+    profile) makes a new one. A new password ends it too: a token that leaked with the old
+    password must not outlive it."""
+    Token.objects.filter(user=user).delete()
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Delete the account, every row that belongs to it and every stored picture."""

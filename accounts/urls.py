@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import PasswordResetForm
+from accounts.forms import PasswordResetForm, SetPasswordForm
 
 app_name = "accounts"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("token/replace/", views.token_replace, name="token-replace"),
     path("export/", views.account_export, name="export"),
     path("delete/", views.account_delete, name="delete"),
     path(
@@ -33,6 +34,7 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
+            form_class=SetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

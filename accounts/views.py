@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import consent, export, services
@@ -94,6 +95,8 @@ def _refused(request, throttle, template: str):
     return response
 
 
+# The page shows the API token: no browser or proxy keeps a copy.
+@never_cache
 @login_required
 def profile(request):
     return render(
@@ -101,6 +104,16 @@ def profile(request):
         "accounts/profile.html",
         {"consent": request.user.consents.first(), "token": services.token_for(user=request.user)},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def token_replace(request):
+    services.token_revoke(user=request.user)
+    messages.success(
+        request, "Your API token was replaced: programs using the old one must use this one."
+    )
+    return redirect("accounts:profile")
 
 
 @login_required

@@ -214,3 +214,41 @@ def test_staff_still_log_in_at_the_admin(client, admin_user):
     )
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def _api_status(client_token: str) -> int:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {client_token}")
+    return api.get("/api/account").status_code
+
+
+def test_a_new_password_ends_the_api_token(client, user):
+    from accounts.services import token_for
+
+    old_token = token_for(user=user)
+    client.post("/accounts/password-reset/", {"email": user.email})
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+)", mail.outbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(
+        set_url, {"new_password1": "new-cobalt-meadow-3", "new_password2": "new-cobalt-meadow-3"}
+    )
+
+    assert _api_status(old_token) == 401
+    assert token_for(user=user) != old_token
+
+
+def test_the_profile_replaces_the_token_and_is_never_cached(client, user):
+    from accounts.services import token_for
+
+    client.force_login(user)
+    old_token = token_for(user=user)
+
+    page = client.get("/accounts/profile/")
+    assert "no-store" in page["Cache-Control"]
+    replaced = client.post("/accounts/token/replace/", follow=True)
+
+    new_token = token_for(user=user)
+    assert new_token != old_token and new_token in replaced.content.decode()
+    assert _api_status(old_token) == 401 and _api_status(new_token) == 200
