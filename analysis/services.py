@@ -21,6 +21,8 @@ from chromamatch.drape import photo_drape_png
 from chromamatch.errors import AnalysisError
 from chromamatch.image_loading import encode_jpeg, load_image
 from chromamatch.quality import MIN_JPEG_QUALITY
+from chromamatch_site.stored_files import delete_on_commit
+from monitoring.services import drift_reports_forget
 
 logger = logging.getLogger(__name__)
 
@@ -280,17 +282,6 @@ def _drape_keep(*, analysis_id: int, drawn_for: datetime | None, name: str) -> A
     return current
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
-    """Remove stored pictures once the rows that name them are gone for good."""
-    names = [name for name in names if name]
-
-    def delete() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 def _stored_files(analyses) -> list[str]:
     """The stored pictures of ``analyses``, locking their rows (in the caller's transaction) so
     that a draping picture drawn meanwhile is either among them or never stored."""
@@ -302,19 +293,25 @@ def _stored_files(analyses) -> list[str]:
 
 @transaction.atomic
 def analysis_delete(*, analysis: Analysis) -> None:
-    """Delete an analysis with its selfie and pictures (a selfie belongs to one analysis)."""
+    """Delete an analysis with its selfie and pictures (a selfie belongs to one analysis), and
+    the drift reports that compared its measurements."""
     selfie = analysis.selfie
-    names = _stored_files(Analysis.objects.filter(selfie=selfie).select_related("selfie"))
+    analyses = Analysis.objects.filter(selfie=selfie).select_related("selfie")
+    names = _stored_files(analyses)
+    drift_reports_forget(analysis_ids=[a.pk for a in analyses])
     selfie.delete()  # cascades to the analysis
-    _delete_files_on_commit(names)
+    delete_on_commit(names)
 
 
 @transaction.atomic
 def user_analyses_delete(*, owner) -> None:
-    """Delete every selfie, analysis and stored picture of a person (account deletion)."""
-    names = _stored_files(Analysis.objects.filter(selfie__owner=owner).select_related("selfie"))
+    """Delete every selfie, analysis and stored picture of a person (account deletion), and
+    the drift reports that compared their measurements."""
+    analyses = Analysis.objects.filter(selfie__owner=owner).select_related("selfie")
+    names = _stored_files(analyses)
+    drift_reports_forget(analysis_ids=[a.pk for a in analyses])
     Selfie.objects.filter(owner=owner).delete()
-    _delete_files_on_commit(names)
+    delete_on_commit(names)
 
 
 def analyses_requeue_stuck(*, older_than: timedelta) -> list[int]:
@@ -349,7 +346,7 @@ def selfies_purge_images(*, older_than: timedelta) -> int:
             names = _stored_files(analyses)
             analyses.update(drape="")
             Selfie.objects.filter(pk=selfie.pk).update(image="")
-            _delete_files_on_commit(names)
+            delete_on_commit(names)
         purged += 1
     return purged
 
@@ -384,7 +381,7 @@ def analyses_rerun(*, analyses) -> list[int]:
     fields = ["status", "result", "error", "drape", "model_name", "model_version", "engine_code"]
     fields += ["attempts", "queued_at", "started_at", "finished_at"]
     Analysis.objects.bulk_update(rows, fields)
-    _delete_files_on_commit(drapes)
+    delete_on_commit(drapes)
     queued = [analysis.pk for analysis in rows]
 
     def enqueue() -> None:

@@ -5,6 +5,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from chromamatch_site.stored_files import delete_on_commit
 from monitoring import drift
 from monitoring.models import DriftReport
 
@@ -56,3 +57,27 @@ def drift_report_run(
                 stored.delete(save=False)
         raise
     return report
+
+
+# The figures' entries that bound each window compared, as [first, last] analysis ids.
+_WINDOWS = ("reference_analyses", "current_analyses")
+
+
+def drift_reports_forget(*, analysis_ids: list[int]) -> int:
+    """Delete the drift reports whose windows held any of ``analysis_ids``, with their HTML
+    and JSON: Evidently draws each analysis's measurements into them, so what a person deletes
+    must take those along. Returns how many went; the next hourly run compares afresh."""
+    ids = set(analysis_ids)
+    if not ids:
+        return 0
+    doomed = [
+        report
+        for report in DriftReport.objects.only("pk", "figures", "html", "snapshot")
+        if any(
+            bounds and any(bounds[0] <= pk <= bounds[1] for pk in ids)
+            for bounds in (report.figures.get(window) for window in _WINDOWS)
+        )
+    ]
+    DriftReport.objects.filter(pk__in=[report.pk for report in doomed]).delete()
+    delete_on_commit([f.name for report in doomed for f in (report.html, report.snapshot)])
+    return len(doomed)
