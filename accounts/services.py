@@ -66,8 +66,15 @@ def token_revoke(*, user: User) -> None:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete the account, every row that belongs to it and every stored picture."""
+    """Delete the account, every row that belongs to it and every stored picture, and the
+    admin's history of changes to it (each entry names the account by its e-mail address)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     from analysis.services import user_analyses_delete
 
     user_analyses_delete(owner=user)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).delete()
     user.delete()

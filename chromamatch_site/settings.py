@@ -258,8 +258,13 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
+elif DEBUG:
+    # On a laptop the reset link is printed where the developer sees it.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # In production a printed e-mail is a working reset link in the logs: none is sent, and
+    # `check --deploy` says so (accounts/checks.py).
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ChromaMatch <no-reply@localhost>")
 
 # --- API ----------------------------------------------------------------------------------

@@ -40,3 +40,27 @@ def test_delete_page_removes_the_account_and_signs_out(client, user):
     assert "have been deleted" in response.content.decode()
     assert not User.objects.filter(pk=user.pk).exists()
     assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_deleting_an_account_removes_the_admins_history_of_it(auth_client, user, admin_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    about = {"content_type": ContentType.objects.get_for_model(User), "object_id": str(user.pk)}
+    LogEntry.objects.create(
+        user=admin_user, object_repr=user.email, action_flag=CHANGE, change_message="[]", **about
+    )
+    other = UserFactory()
+    LogEntry.objects.create(
+        user=admin_user,
+        content_type=about["content_type"],
+        object_id=str(other.pk),
+        object_repr=other.email,
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+
+    assert auth_client.delete("/api/account").status_code == 204
+
+    assert not LogEntry.objects.filter(object_repr=user.email).exists()
+    assert LogEntry.objects.filter(object_repr=other.email).exists()

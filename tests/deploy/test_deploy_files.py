@@ -97,3 +97,12 @@ def test_the_dashboard_queries_only_metrics_the_service_exports(client):
 
     missing = _dashboard_metric_names() - known
     assert not missing, f"the dashboard queries metrics nobody exports: {sorted(missing)}"
+
+
+def test_the_image_leaves_out_the_secrets_file():
+    # The Dockerfile copies the whole context; README tells people to put secrets in .env.
+    ignored = (settings.BASE_DIR / ".dockerignore").read_text().split()
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+
+    assert "COPY . ." in dockerfile
+    assert ".env" in ignored and "!.env.example" in ignored

@@ -15,6 +15,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": "k7#Qz!p2V@x9Lm$w4Rt^b8Nc&e1Yh*u6Jd(f3Gs)a5Zo-i0Kq+",
     "ALLOWED_HOSTS": "chromamatch.example",
+    "EMAIL_HOST": "smtp.chromamatch.example",
 }
 
 
@@ -37,6 +38,23 @@ def test_check_deploy_reports_no_issues_under_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_a_mail_server_sends_no_reset_link_anywhere_and_says_so():
+    # The console backend printed each reset e-mail, a working link, into the web log.
+    without_mail = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_HOST"}
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **without_mail)
+    backend = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        **without_mail,
+    )
+
+    assert result.returncode != 0 and "accounts.W001" in result.stderr + result.stdout
+    assert "EMAIL_HOST" in result.stderr + result.stdout
+    assert backend.stdout.strip().splitlines()[-1] == "django.core.mail.backends.dummy.EmailBackend"
 
 
 @pytest.mark.parametrize(
