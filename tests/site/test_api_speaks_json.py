@@ -42,3 +42,18 @@ def test_drape_png_asked_for_as_image_png_answers_its_errors_in_json(auth_client
     response = auth_client.get(f"/api/analyses/{pending.pk}/drape.png", HTTP_ACCEPT="image/png")
 
     _error(response, 409, "not_ready")
+
+
+def test_answers_for_a_signed_in_person_are_never_stored_by_a_cache(client, auth_client, user):
+    client.force_login(user)
+    for response in (
+        client.get("/analyses/"),
+        client.get("/upload/"),
+        auth_client.get("/api/account"),
+        auth_client.get("/api/analyses/"),
+    ):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    # The public home page may be cached as before.
+    anonymous = client.__class__().get("/")
+    assert "no-store" not in anonymous.get("Cache-Control", "")
