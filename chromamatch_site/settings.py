@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "chromamatch_site.private_responses.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chromamatch_site.content_security.ContentSecurityPolicyMiddleware",
     "analysis.middleware.OutagePageMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]

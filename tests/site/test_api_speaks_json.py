@@ -57,3 +57,26 @@ def test_answers_for_a_signed_in_person_are_never_stored_by_a_cache(client, auth
     # The public home page may be cached as before.
     anonymous = client.__class__().get("/")
     assert "no-store" not in anonymous.get("Cache-Control", "")
+
+
+def test_pages_run_only_the_sites_own_scripts(client, user, settings):
+    client.force_login(user)
+
+    policy = client.get("/analyses/")["Content-Security-Policy"]
+
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    # Pictures behind signed addresses come from the S3 store.
+    settings.S3_BUCKET = "selfies"
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "x", "OPTIONS": {"endpoint_url": "http://minio.internal:9000/"}}
+    }
+    assert (
+        "img-src 'self' data: http://minio.internal:9000"
+        in client.get("/")["Content-Security-Policy"]
+    )
+    # The API documentation keeps its own policy.
+    assert "unsafe-inline" in client.get("/api/docs/")["Content-Security-Policy"]
