@@ -13,6 +13,7 @@ import zipfile
 from datetime import datetime
 
 from django.http import FileResponse
+from rest_framework.authtoken.models import Token
 
 from analysis.api import AnalysisOutputSerializer
 from analysis.selectors import analyses_of
@@ -23,10 +24,14 @@ IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 README = """Everything ChromaMatch stores for your account.
 
-account.json    your e-mail address, when the account was made, and each consent you gave
-analyses.json   every analysis, oldest first, as the API shows it; "selfie_file" and
-                "drape_file" name the pictures below (null when there is none: a photo
-                removed after the retention period, or a draping picture never drawn)
+account.json    your e-mail address, when the account was made and last logged in, each
+                consent you gave, and whether an API token exists (not the token itself,
+                which the profile page shows)
+analyses.json   every analysis, oldest first, as the API shows it, with what else is stored
+                for it ("stored": when it started, how many attempts it took, the photo's
+                size); "selfie_file" and "drape_file" name the pictures below (null when
+                there is none: a photo removed after the retention period, or a draping
+                picture never drawn)
 selfies/        each photo as stored: re-encoded, without the metadata it was sent with
 drapes/         each draping picture that was drawn
 
@@ -65,6 +70,16 @@ def account_archive(*, user):
             records.append(
                 {
                     **AnalysisOutputSerializer(analysis).data,
+                    "stored": {
+                        "started": _moment(analysis.started_at),
+                        "attempts": analysis.attempts,
+                        "selfie": {
+                            "received": _moment(selfie.created),
+                            "width": selfie.width,
+                            "height": selfie.height,
+                            "bytes": selfie.size_bytes,
+                        },
+                    },
                     "selfie_file": selfie_file,
                     "drape_file": drape_file,
                 }
@@ -78,11 +93,17 @@ def _account(user) -> dict:
     return {
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
+        "last_login": _moment(user.last_login),
+        "api_token": Token.objects.filter(user=user).exists(),
         "consents": [
             {"policy_version": c.policy_version, "given_at": c.given_at.isoformat()}
             for c in user.consents.order_by("given_at")
         ],
     }
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _json(data) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from rest_framework.authtoken.models import Token
 
 from analysis import services
 from analysis.models import Analysis
@@ -77,6 +78,19 @@ def test_the_api_gives_the_callers_account_analyses_and_pictures_and_nothing_els
     assert analyses[0]["result"] == drawn.result
     assert analyses[1]["error"]["code"] == "no_face"
     assert analyses[1]["drape_file"] is None
+    # What else is stored about each: its photo's size, when it was received, the attempts.
+    stored = analyses[0]["stored"]
+    assert stored["selfie"] == {
+        "received": drawn.selfie.created.isoformat(),
+        "width": drawn.selfie.width,
+        "height": drawn.selfie.height,
+        "bytes": drawn.selfie.size_bytes,
+    }
+    assert stored["attempts"] == drawn.attempts
+    assert set(account) >= {"last_login", "api_token"}
+    assert account["api_token"] is True  # the caller's token, which the archive does not hold
+    token = Token.objects.get(user=user).key
+    assert token.encode() not in b"".join(archive.read(name) for name in names)
     everything = b"".join(archive.read(name) for name in names)
     assert b"someone.else@example.com" not in everything
     assert f"selfies/{other.selfie_id}.jpg" not in names
