@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
+from accounts import services
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Consent, User
 
@@ -38,6 +39,15 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="analyses", ordering="analyses_count")
     def analyses_count(self, user) -> int:
         return user.analyses_count
+
+    # Deleting here goes through the service, as the person's own delete does: the admin's
+    # own deletion removed the rows and left every photo in storage.
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_delete(user=user)
 
     def get_inlines(self, request, obj):
         # Consent is given by the person at sign-up, so it is shown, never entered here.

@@ -41,6 +41,15 @@ class AnalysisAdmin(admin.ModelAdmin):
         # An analysis comes from a person's upload, never from a form here.
         return False
 
+    # Deleting here goes through the service, as the person's own delete does: the admin's
+    # own deletion removed the rows and left the photos in storage (and the drift reports).
+    def delete_model(self, request, obj):
+        services.analysis_delete(analysis=obj)
+
+    def delete_queryset(self, request, queryset):
+        for analysis in queryset:
+            services.analysis_delete(analysis=analysis)
+
     def get_readonly_fields(self, request, obj=None):
         # Results are what a model said; editing them would make them lie.
         return [field.name for field in Analysis._meta.fields] + [

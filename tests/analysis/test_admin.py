@@ -201,3 +201,34 @@ def test_it_counts_each_users_analyses(staff_client):
     assert 'class="field-analyses_count">3<' in row
     bo_row = re.search(r"<tr>.*?bo@example\.com.*?</tr>", page, re.S).group(0)
     assert 'class="field-analyses_count">0<' in bo_row
+
+
+def test_deleting_in_the_admin_removes_the_photos_as_the_persons_own_delete_does(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    owner, other = UserFactory(), UserFactory()
+    one = _finished(owner, version="1")
+    two = _finished(owner, version="1")
+    theirs = _finished(other, version="1")
+    photos = {a.pk: a.selfie.image.name for a in (one, two, theirs)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"{CHANGELIST}{one.pk}/delete/", {"post": "yes"})
+    assert not default_storage.exists(photos[one.pk])
+    assert default_storage.exists(photos[two.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/admin/accounts/user/{owner.pk}/delete/", {"post": "yes"})
+    assert not default_storage.exists(photos[two.pk])
+    assert not Selfie.objects.filter(owner=owner).exists()
+    assert default_storage.exists(photos[theirs.pk])  # someone else's stays
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            CHANGELIST,
+            {"action": "delete_selected", "_selected_action": [theirs.pk], "post": "yes"},
+        )
+    assert not default_storage.exists(photos[theirs.pk])
+    assert not Analysis.objects.exists()
