@@ -76,13 +76,22 @@ class AccountDeleteForm(forms.Form):
         return password
 
 
-class AdminUserCreationForm(auth_forms.BaseUserCreationForm):
+class _LowerCaseEmail:
+    """Addresses are stored lower-cased (sign-in looks them up so): one typed in the admin as
+    "Mixed@Example.com" could not log in, and the same address signing up made a second
+    account. Cleaned before the form's uniqueness check, which then sees the stored form."""
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+
+class AdminUserCreationForm(_LowerCaseEmail, auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class AdminUserChangeForm(auth_forms.UserChangeForm):
+class AdminUserChangeForm(_LowerCaseEmail, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

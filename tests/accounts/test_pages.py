@@ -252,3 +252,26 @@ def test_the_profile_replaces_the_token_and_is_never_cached(client, user):
     new_token = token_for(user=user)
     assert new_token != old_token and new_token in replaced.content.decode()
     assert _api_status(old_token) == 401 and _api_status(new_token) == 200
+
+
+def test_an_address_typed_in_the_admin_is_stored_as_sign_in_looks_for_it(admin_client, user):
+    added = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "Mixed@Example.COM",
+            "password1": "new-cobalt-meadow-3",
+            "password2": "new-cobalt-meadow-3",
+        },
+    )
+    assert added.status_code == 302
+    assert User.objects.filter(email="mixed@example.com").exists()
+    # The same address in other letters is the same account.
+    again = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": user.email.upper(),
+            "password1": "new-cobalt-meadow-3",
+            "password2": "new-cobalt-meadow-3",
+        },
+    )
+    assert again.status_code == 200 and "already exists" in again.content.decode()
