@@ -235,14 +235,22 @@ def register_shipped(mlflow_client, *, artifact_root: str | None, figures: dict)
     )
 
 
+# What the registry answers when the model or its alias is not there (any other error, such as
+# an unreachable server, is raised: taken for "nothing in production", ensure_model would have
+# registered and promoted the shipped weights over a promoted version).
+_NOT_THERE = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
+
+
 def production_version(mlflow_client):
-    """The ModelVersion the ``production`` alias points at, or None."""
+    """The ModelVersion the ``production`` alias points at, or None when there is none."""
     from mlflow.exceptions import MlflowException
 
     try:
         return mlflow_client.get_model_version_by_alias(MODEL_NAME, PRODUCTION_ALIAS)
-    except MlflowException:
-        return None
+    except MlflowException as exc:
+        if exc.error_code in _NOT_THERE:
+            return None
+        raise
 
 
 def ensure_production(mlflow_client, *, artifact_root: str | None, figures: dict):
@@ -286,7 +294,9 @@ def unreadable_data(version) -> str | None:
             return None
         try:
             engine_data.EngineData.read(Path(model_dir) / "artifacts" / ENGINE_DATA_ARTIFACT)
-        except (DataFileError, engine_data.IncompatibleEngineData) as exc:
+        # A data file missing from the version (FileNotFoundError) is unreadable too: the
+        # version cannot be served, and ensure_model crashed on it instead of repairing it.
+        except (DataFileError, engine_data.IncompatibleEngineData, OSError) as exc:
             return str(exc)
     return None
 

@@ -5,6 +5,7 @@ task queue, a local MLflow store). Each real service is switched on by its varia
 README's configuration table. A wrong value stops the process here, naming the variable.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,16 @@ MLFLOW_ARTIFACT_ROOT = env_str(
     "MLFLOW_ARTIFACT_ROOT",
     str(MLFLOW_DIR / "artifacts") if MLFLOW_TRACKING_URI.startswith("sqlite:") else None,
 )
+# MLflow retries an unreachable tracking server with a growing back-off for about four
+# minutes: /health hung that long, and a worker's refresh too. A short wait answers instead
+# (a worker keeps serving its last model and asks again at its next refresh). setdefault: an
+# operator's own values win.
+for _name, _value in (
+    ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1"),
+    ("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1"),
+    ("MLFLOW_HTTP_REQUEST_TIMEOUT", "5"),
+):
+    os.environ.setdefault(_name, _value)
 # How often a worker asks the registry whether `production` moved (seconds).
 MODEL_REFRESH_SECONDS = env_int("MODEL_REFRESH_SECONDS", 30, minimum=1)
 # An analysis takes well under a second; the limit covers a first model load on a slow disk.

@@ -170,3 +170,47 @@ def test_model_status_lists_versions_aliases_and_figures():
     assert "relit.ita_abs_err_median" in text
     assert f"{_production():>7}  production" in text
     assert f"  {engine_code.digest()}  " in text  # the engine each version was registered with
+
+
+def test_ensure_model_replaces_a_production_version_whose_data_files_are_gone():
+    # A version whose files were lost from the artifact store: ensure_model crashed on it
+    # (FileNotFoundError) where it repairs the other unservable versions.
+    from urllib.parse import urlparse
+
+    broken = registry.log_version(
+        mlflow_client(),
+        data_dir=engine_data.DATA_DIR,
+        figures=SHIPPED,
+        artifact_root=None,
+        run_name="broken",
+    )
+    location = mlflow_client().get_model_version_download_uri(registry.MODEL_NAME, broken.version)
+    lost = Path(urlparse(location).path) / "artifacts" / registry.ENGINE_DATA_ARTIFACT
+    (lost / engine_data.LIGHTING_MODEL_FILE).unlink()
+    mlflow_client().set_registered_model_alias(
+        registry.MODEL_NAME, registry.PRODUCTION_ALIAS, broken.version
+    )
+    out = io.StringIO()
+
+    call_command("ensure_model", stdout=out)
+
+    assert int(_production()) > int(broken.version)
+    assert f"version {broken.version} cannot be served by this engine" in out.getvalue()
+
+
+def test_a_registry_that_cannot_be_reached_is_an_error_not_an_empty_registry():
+    from mlflow.exceptions import MlflowException
+    from mlflow.protos import databricks_pb2 as codes
+
+    class Answering:
+        def __init__(self, code):
+            self.code = code
+
+        def get_model_version_by_alias(self, name, alias):
+            raise MlflowException("no such alias, or the request failed", self.code)
+
+    assert registry.production_version(Answering(codes.INVALID_PARAMETER_VALUE)) is None
+    assert registry.production_version(Answering(codes.RESOURCE_DOES_NOT_EXIST)) is None
+    with pytest.raises(MlflowException):
+        # Taken for "nothing in production", ensure_model promoted the shipped weights.
+        registry.production_version(Answering(codes.INTERNAL_ERROR))
