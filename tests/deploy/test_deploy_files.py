@@ -106,3 +106,12 @@ def test_the_image_leaves_out_the_secrets_file():
 
     assert "COPY . ." in dockerfile
     assert ".env" in ignored and "!.env.example" in ignored
+
+
+def test_no_exec_form_health_check_leans_on_a_shell_variable():
+    # ["CMD", ..., "celery@$$HOSTNAME"] passes "$HOSTNAME" to celery as it is: the worker's
+    # health check could never pass. A variable needs "CMD-SHELL".
+    compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    for check in re.findall(r"test: (\[.*\])", compose):
+        if '"CMD"' in check:
+            assert "$" not in check, check
