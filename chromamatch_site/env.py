@@ -6,6 +6,7 @@ with a message an operator can act on. A secret may instead be given as a path i
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -68,3 +69,17 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str 
             f"{name} is not a valid URL (scheme {scheme!r}); expected one of: {', '.join(schemes)}."
         )
     return value
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it, "N/period" (second, minute, hour or day): anything
+    else made every throttled request a 500 ("lots", "10/fortnight")."""
+    value = env_str(name, default)
+    if not _RATE.match(value.strip()):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate like 10/min (a count per s, min, hour or day)."
+        )
+    return value.strip()

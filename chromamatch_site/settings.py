@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from chromamatch_site.env import env_bool, env_int, env_list, env_str, env_url
+from chromamatch_site.env import env_bool, env_int, env_list, env_rate, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CHROMAMATCH_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -308,13 +308,13 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
     "DEFAULT_THROTTLE_RATES": {
         # Sign-in guesses per client address; the same budget covers the login page.
-        "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),
-        "signup": env_str("SIGNUP_THROTTLE_RATE", "20/hour"),
-        "password_reset": env_str("PASSWORD_RESET_THROTTLE_RATE", "5/hour"),
+        "login": env_rate("LOGIN_THROTTLE_RATE", "10/min"),
+        "signup": env_rate("SIGNUP_THROTTLE_RATE", "20/hour"),
+        "password_reset": env_rate("PASSWORD_RESET_THROTTLE_RATE", "5/hour"),
         # Selfies analysed per account: generous for a person, a brake on a runaway client.
-        "analyze": env_str("ANALYZE_THROTTLE_RATE", "120/hour"),
+        "analyze": env_rate("ANALYZE_THROTTLE_RATE", "120/hour"),
         # Copies of one's data per account (profile page and API together).
-        "export": env_str("EXPORT_THROTTLE_RATE", "10/hour"),
+        "export": env_rate("EXPORT_THROTTLE_RATE", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

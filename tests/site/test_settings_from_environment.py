@@ -66,6 +66,8 @@ def test_production_without_a_mail_server_sends_no_reset_link_anywhere_and_says_
         ("SECRET_KEY", {"DJANGO_DEBUG": "false", "ALLOWED_HOSTS": "x.example"}),
         ("ALLOWED_HOSTS", {"DJANGO_DEBUG": "false", "SECRET_KEY": PRODUCTION["SECRET_KEY"]}),
         ("S3_ENDPOINT_URL", {"S3_BUCKET": "selfies", "S3_ENDPOINT_URL": "minio:9000"}),
+        ("LOGIN_THROTTLE_RATE", {"LOGIN_THROTTLE_RATE": "lots"}),
+        ("ANALYZE_THROTTLE_RATE", {"ANALYZE_THROTTLE_RATE": "10/fortnight"}),
     ],
 )
 def test_a_wrong_value_fails_at_start_naming_the_variable(variable, environment):
