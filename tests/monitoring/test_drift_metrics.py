@@ -37,3 +37,27 @@ def test_it_exports_the_latest_figures_per_column(client):
         drifted = 1.0 if figures["drifted"] else 0.0
         assert f'chromamatch_drift_column_drifted{{column="{column}"}} {drifted}' in metrics
     assert "chromamatch_drift_report_timestamp_seconds" in metrics
+
+
+def test_after_a_new_version_the_old_comparison_is_not_exported_and_the_task_is_not_stale(
+    client,
+):
+    owner = UserFactory()
+    stored_analyses(owner, 20)
+    stored_analyses(owner, 20, warm=True)
+    drifted = services.drift_report_run(reference_size=20, current_size=20)
+    assert drifted.status == DriftReport.Status.DRIFT
+    # Version 2 is promoted: its reference fills from its first analyses.
+    stored_analyses(owner, 5, version="2")
+    waiting = services.drift_report_run(reference_size=20, current_size=20)
+    assert waiting.status == DriftReport.Status.NOT_ENOUGH_DATA
+
+    metrics = _metrics(client)
+
+    # The drift of version 1 kept the alert firing for version 2; the task's last outcome is
+    # the newest report, so the stale alert does not fire while it waits for analyses.
+    assert "chromamatch_drift_detected" not in metrics
+    assert "chromamatch_drift_column_drifted" not in metrics
+    exported = float(metrics.split("\nchromamatch_drift_report_timestamp_seconds ")[1].split()[0])
+    assert exported == pytest.approx(waiting.created.timestamp(), abs=1e-3)
+    assert exported > drifted.created.timestamp()
