@@ -29,3 +29,18 @@ def test_it_answers_503_naming_the_queue_when_the_broker_is_unreachable(client):
     assert body["status"] == "error"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["queue"].startswith("error")
+
+
+def test_an_unreachable_cache_does_not_fail_the_model_check(client, settings):
+    # The workers' reports live in the cache: Redis down failed "model" as well as "queue".
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    model = client.get("/health").json()["checks"]["model"]
+
+    assert model.startswith("warning") and "cache" in model
