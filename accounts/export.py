@@ -58,7 +58,7 @@ def account_archive(*, user):
         archive.writestr("README.txt", README)
         archive.writestr("account.json", _json(_account(user)))
         records, selfies_written = [], set()
-        for analysis in analyses_of(user).order_by("queued_at"):
+        for analysis in analyses_of(user).order_by("pk"):
             selfie = analysis.selfie
             selfie_file = f"selfies/{selfie.pk}.jpg" if selfie.image else None
             if selfie_file and selfie.pk not in selfies_written:

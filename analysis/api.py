@@ -61,7 +61,8 @@ class _AnalysisErrorField(serializers.JSONField):
 
 
 class AnalysisOutputSerializer(serializers.ModelSerializer):
-    created = serializers.DateTimeField(source="queued_at")
+    # When the photo was sent (queued_at moves when an analysis is queued again).
+    created = serializers.DateTimeField(source="selfie.created")
     # null until the analysis is done or failed (the 202 answer to an upload, a pending one).
     finished = serializers.DateTimeField(source="finished_at", allow_null=True)
     model = serializers.SerializerMethodField()

@@ -61,7 +61,9 @@ class Analysis(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-queued_at"]
+        # Newest upload first. Not by queued_at: the admin's re-run queues an analysis again,
+        # which moved an old photo to the top of its owner's history.
+        ordering = ["-pk"]
         verbose_name_plural = "analyses"
 
     def __str__(self) -> str:

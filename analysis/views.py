@@ -292,7 +292,7 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
                 "x": round(x, 1),
                 "y": y(ita),
                 "hex": analysis.result["skin"]["hex"],
-                "label": f"{analysis.queued_at:%d %b %Y, %H:%M} UTC: ITA {ita:.1f}°, "
+                "label": f"{analysis.selfie.created:%d %b %Y, %H:%M} UTC: ITA {ita:.1f}°, "
                 f"Monk {analysis.result['skin']['mst']}",
             }
         )
@@ -326,7 +326,7 @@ def ita_chart(analyses: list[Analysis]) -> dict | None:
         "ticks": ticks,
         # Without a boundary inside the chart, every analysis lies in this band.
         "band": None if bounds else ita_category(middle)[0].replace("_", " "),
-        **_time_axis(analyses[0].queued_at, analyses[-1].queued_at),
+        **_time_axis(analyses[0].selfie.created, analyses[-1].selfie.created),
     }
 
 

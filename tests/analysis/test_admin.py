@@ -232,3 +232,18 @@ def test_deleting_in_the_admin_removes_the_photos_as_the_persons_own_delete_does
         )
     assert not default_storage.exists(photos[theirs.pk])
     assert not Analysis.objects.exists()
+
+
+def test_a_rerun_leaves_the_owners_history_in_the_order_the_photos_were_sent(
+    staff_client, user, client
+):
+    older = _finished(user, version="6")
+    newer = _finished(user, version="6")
+    sent = older.selfie.created
+
+    _rerun(staff_client, older)
+
+    client.force_login(user)
+    listed = client.get("/api/analyses/").json()["results"]
+    assert [item["id"] for item in listed] == [newer.pk, older.pk]
+    assert listed[1]["created"] == sent.isoformat().replace("+00:00", "Z")

@@ -415,8 +415,8 @@ def test_it_lists_history_newest_first_with_the_skin_tone_chart(page_client, use
     assert ">41°</text>" in page and ">light above</text>" in page
     assert ">30°</text>" in page and ">50°</text>" in page
     # Both analyses are of one day: its ends give the times, not the same date twice.
-    assert f">{first.queued_at:%d %b %Y, %H:%M}</text>" in page
-    assert f">{second.queued_at:%H:%M} UTC</text>" in page
+    assert f">{first.selfie.created:%d %b %Y, %H:%M}</text>" in page
+    assert f">{second.selfie.created:%H:%M} UTC</text>" in page
 
 
 def test_the_charts_time_axis_gives_dates_across_days():
@@ -489,7 +489,7 @@ def test_dates_say_they_are_utc_and_carry_the_moment_for_the_readers_time_zone(
     page_client, user, engine_output
 ):
     analysis = _done(user, engine_output)
-    stamp = timezone.localtime(analysis.queued_at, UTC)
+    stamp = timezone.localtime(analysis.selfie.created, UTC)
 
     page = page_client.get(f"/analyses/{analysis.pk}/").content.decode()
 
