@@ -63,7 +63,8 @@ lock: dev-venv
 	mv constraints.new constraints.txt
 
 mlflow-ui: venv
-	$(VENV)/bin/mlflow ui --backend-store-uri "sqlite:///$(CURDIR)/var/mlflow/mlflow.db" --port 5000
+	$(VENV)/bin/mlflow ui --port 5000 --backend-store-uri \
+		"$${MLFLOW_TRACKING_URI:-sqlite:///$${CHROMAMATCH_VAR_DIR:-$(CURDIR)/var}/mlflow/mlflow.db}"
 
 # The production image, and a check of docker-compose.yml (`docker compose up -d` runs it).
 docker:
