@@ -244,8 +244,16 @@ if REDIS_URL:
     # Every worker looks for expired messages each 10 s (kombu's default scans every 100 s).
     # It stays under ANALYSIS_STUCK_AFTER_SECONDS, so the reaper never races a restore.
     # A connection attempt to a broker that is gone gives up after 2 s instead of hanging.
+    _visibility_timeout = 2 * (ANALYSIS_SOFT_TIME_LIMIT + 30)
+    if _visibility_timeout >= ANALYSIS_STUCK_AFTER_SECONDS:
+        raise ImproperlyConfigured(
+            f"ANALYSIS_STUCK_AFTER_SECONDS={ANALYSIS_STUCK_AFTER_SECONDS} must exceed "
+            f"{_visibility_timeout} s, twice the hard time limit that ANALYSIS_SOFT_TIME_LIMIT="
+            f"{ANALYSIS_SOFT_TIME_LIMIT} sets (soft + 30 s): the reaper would queue analyses "
+            "again while Redis still holds their messages, and they would run twice."
+        )
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 2 * (ANALYSIS_SOFT_TIME_LIMIT + 30),
+        "visibility_timeout": _visibility_timeout,
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,

@@ -67,6 +67,10 @@ def test_production_without_a_mail_server_sends_no_reset_link_anywhere_and_says_
         ("ALLOWED_HOSTS", {"DJANGO_DEBUG": "false", "SECRET_KEY": PRODUCTION["SECRET_KEY"]}),
         ("S3_ENDPOINT_URL", {"S3_BUCKET": "selfies", "S3_ENDPOINT_URL": "minio:9000"}),
         ("LOGIN_THROTTLE_RATE", {"LOGIN_THROTTLE_RATE": "lots"}),
+        (
+            "ANALYSIS_STUCK_AFTER_SECONDS",
+            {"REDIS_URL": "redis://127.0.0.1:6379/0", "ANALYSIS_SOFT_TIME_LIMIT": "300"},
+        ),
         ("ANALYZE_THROTTLE_RATE", {"ANALYZE_THROTTLE_RATE": "10/fortnight"}),
     ],
 )
