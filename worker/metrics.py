@@ -9,6 +9,7 @@ registry, which would only ever show zeros for them.
 """
 
 import os
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 
@@ -42,13 +43,19 @@ MODEL_LOAD_FAILURES = Counter(
 def start_exporter(port: int, address: str = "0.0.0.0") -> None:  # noqa: S104 (a scrape target)
     """Serve this worker's metrics over HTTP from its main process."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # The folder must start empty for each worker start (a container's /tmp does;
-        # Procfile.dev empties it): files of an earlier run would be summed in.
+        forget_earlier_runs()
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = WORKER_REGISTRY
     start_http_server(port, addr=address, registry=registry)
+
+
+def forget_earlier_runs() -> None:
+    """Empty the multiprocess folder at the worker's start, before any child writes to it:
+    files of an earlier run would be summed in (a restarted container keeps its /tmp)."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink(missing_ok=True)
 
 
 def forget_process(pid: int) -> None:
