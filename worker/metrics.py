@@ -53,9 +53,15 @@ def start_exporter(port: int, address: str = "0.0.0.0") -> None:  # noqa: S104 (
 
 def forget_earlier_runs() -> None:
     """Empty the multiprocess folder at the worker's start, before any child writes to it:
-    files of an earlier run would be summed in (a restarted container keeps its /tmp)."""
+    files of an earlier run would be summed in (a restarted container keeps its /tmp).
+
+    This process's own files stay: its metrics opened them at import, and a solo worker counts
+    into them (deleted, its counts would go to files no one reads).
+    """
+    own = f"_{os.getpid()}.db"
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
-        stale.unlink(missing_ok=True)
+        if not stale.name.endswith(own):
+            stale.unlink(missing_ok=True)
 
 
 def forget_process(pid: int) -> None:
