@@ -66,8 +66,9 @@ def token_revoke(*, user: User) -> None:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete the account, every row that belongs to it and every stored picture, and the
-    admin's history of changes to it (each entry names the account by its e-mail address)."""
+    """Delete the account, every row that belongs to it and every stored picture, its sessions
+    on every device, and the admin's history of changes to it (each entry names the account by
+    its e-mail address)."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -77,4 +78,21 @@ def account_delete(*, user: User) -> None:
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     ).delete()
+    _sessions_end(user)
     user.delete()
+
+
+def _sessions_end(user: User) -> None:
+    """Delete the account's sessions on every device (the request's own logout ends only one,
+    and the others kept rows naming the account). Sessions are found by what they hold: the
+    database keeps no index of them by user."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()

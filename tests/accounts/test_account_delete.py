@@ -64,3 +64,23 @@ def test_deleting_an_account_removes_the_admins_history_of_it(auth_client, user,
 
     assert not LogEntry.objects.filter(object_repr=user.email).exists()
     assert LogEntry.objects.filter(object_repr=other.email).exists()
+
+
+def test_deleting_an_account_ends_its_sessions_on_every_device(client, user):
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    phone, laptop, someone_else = Client(), Client(), Client()
+    for device in (phone, laptop):
+        device.force_login(user)
+    other = UserFactory()
+    someone_else.force_login(other)
+
+    response = phone.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert response.status_code == 302
+    holders = [s.get_decoded().get(SESSION_KEY) for s in Session.objects.all()]
+    assert str(user.pk) not in holders
+    assert str(other.pk) in holders
+    assert laptop.get("/accounts/profile/").status_code == 302
