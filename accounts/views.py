@@ -1,10 +1,13 @@
 """Account pages: sign-up, sign-in, profile, a copy of your data and account deletion."""
 
+from functools import wraps
+
 from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +21,38 @@ from accounts.throttles import (
 )
 
 
+def _refused(request, throttle, template: str):
+    """A 429 page with Retry-After when ``throttle`` (a DRF throttle, which reads only the
+    request) refuses the page's request; None when it may go on."""
+    if throttle.allow_request(request, None):
+        return None
+    response = render(request, template, status=429)
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
+
+
+def _throttled_posts(throttle_class, template: str):
+    """A view whose POSTs count against ``throttle_class``'s budget per address (the one its
+    API counterpart uses, so a page is no way around it), answered with ``template`` and a
+    429 beyond it."""
+
+    def decorate(view):
+        @wraps(view)
+        def throttled(request, *args, **kwargs):
+            if request.method == "POST":
+                refused = _refused(request, throttle_class(), template)
+                if refused:
+                    return refused
+            return view(request, *args, **kwargs)
+
+        return throttled
+
+    return decorate
+
+
+@_throttled_posts(SignupRateThrottle, "accounts/signup_throttled.html")
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    if request.method == "POST":
-        # The same budget per address as the sign-up API: a page is no way around it.
-        refused = _refused(request, SignupRateThrottle(), "accounts/signup_throttled.html")
-        if refused:
-            return refused
     # Bound on every POST: an empty one (``request.POST`` falsy) must show its errors too.
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -45,34 +73,27 @@ def signup(request):
     )
 
 
+_sign_in_budget = _throttled_posts(LoginRateThrottle, "accounts/throttled.html")
+
+
+@method_decorator(_sign_in_budget, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
-        return refused or super().post(request, *args, **kwargs)
+
+# The admin's login with the site's sign-in budget: a password guessed at /admin/login/ counts
+# as one guessed at the login page (and the token API).
+admin_login = _sign_in_budget(admin.site.login)
 
 
-def admin_login(request, *args, **kwargs):
-    """The admin's login with the site's sign-in budget per address: a password guessed at
-    /admin/login/ counts as one guessed at the login page (and the token API)."""
-    if request.method == "POST":
-        refused = _refused(request, LoginRateThrottle(), "accounts/throttled.html")
-        if refused:
-            return refused
-    return admin.site.login(request, *args, **kwargs)
-
-
+@method_decorator(
+    _throttled_posts(PasswordResetRateThrottle, "accounts/password_reset_throttled.html"),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset view, with a budget per address: each request sends an e-mail."""
-
-    def post(self, request, *args, **kwargs):
-        refused = _refused(
-            request, PasswordResetRateThrottle(), "accounts/password_reset_throttled.html"
-        )
-        return refused or super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -83,16 +104,6 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, "accounts/logout.html")
-
-
-def _refused(request, throttle, template: str):
-    """A 429 page with Retry-After when ``throttle`` (a DRF throttle, which reads only the
-    request) refuses the page's request; None when it may go on."""
-    if throttle.allow_request(request, None):
-        return None
-    response = render(request, template, status=429)
-    response["Retry-After"] = str(int(throttle.wait() or 60))
-    return response
 
 
 # The page shows the API token: no browser or proxy keeps a copy.
