@@ -282,36 +282,37 @@ def _drape_keep(*, analysis_id: int, drawn_for: datetime | None, name: str) -> A
     return current
 
 
-def _stored_files(analyses) -> list[str]:
-    """The stored pictures of ``analyses``, locking their rows (in the caller's transaction) so
-    that a draping picture drawn meanwhile is either among them or never stored."""
-    names = []
-    for analysis in analyses.select_for_update():
-        names += [analysis.selfie.image.name, analysis.drape.name]
-    return names
+def _locked(analyses) -> list[Analysis]:
+    """``analyses``, their rows locked in the caller's transaction, so that a draping picture
+    drawn meanwhile is either among their stored files or never stored."""
+    return list(analyses.select_related("selfie").select_for_update())
+
+
+def _stored_files(analyses: list[Analysis]) -> list[str]:
+    return [name for a in analyses for name in (a.selfie.image.name, a.drape.name)]
+
+
+def _selfies_delete(selfies) -> None:
+    """Delete ``selfies`` with their analyses, every stored picture and the drift reports that
+    compared the analyses' measurements."""
+    analyses = _locked(Analysis.objects.filter(selfie__in=selfies))
+    drift_reports_forget(analysis_ids=[analysis.pk for analysis in analyses])
+    selfies.delete()  # cascades to the analyses
+    delete_on_commit(_stored_files(analyses))
 
 
 @transaction.atomic
 def analysis_delete(*, analysis: Analysis) -> None:
     """Delete an analysis with its selfie and pictures (a selfie belongs to one analysis), and
     the drift reports that compared its measurements."""
-    selfie = analysis.selfie
-    analyses = Analysis.objects.filter(selfie=selfie).select_related("selfie")
-    names = _stored_files(analyses)
-    drift_reports_forget(analysis_ids=[a.pk for a in analyses])
-    selfie.delete()  # cascades to the analysis
-    delete_on_commit(names)
+    _selfies_delete(Selfie.objects.filter(pk=analysis.selfie_id))
 
 
 @transaction.atomic
 def user_analyses_delete(*, owner) -> None:
     """Delete every selfie, analysis and stored picture of a person (account deletion), and
     the drift reports that compared their measurements."""
-    analyses = Analysis.objects.filter(selfie__owner=owner).select_related("selfie")
-    names = _stored_files(analyses)
-    drift_reports_forget(analysis_ids=[a.pk for a in analyses])
-    Selfie.objects.filter(owner=owner).delete()
-    delete_on_commit(names)
+    _selfies_delete(Selfie.objects.filter(owner=owner))
 
 
 def analyses_requeue_stuck(*, older_than: timedelta) -> list[int]:
@@ -342,8 +343,8 @@ def selfies_purge_images(*, older_than: timedelta) -> int:
     purged = 0
     for selfie in Selfie.objects.filter(created__lt=cutoff).exclude(image="").iterator():
         with transaction.atomic():
-            analyses = Analysis.objects.filter(selfie=selfie).select_related("selfie")
-            names = _stored_files(analyses)
+            analyses = Analysis.objects.filter(selfie=selfie)
+            names = _stored_files(_locked(analyses))
             analyses.update(drape="")
             Selfie.objects.filter(pk=selfie.pk).update(image="")
             delete_on_commit(names)
